@@ -1,0 +1,104 @@
+// drconfig.yaml: read it, and change it without losing anyone's edit.
+// Promises: a read never writes; a missing file reads as empty; a file that is not valid YAML
+// (or not a mapping) is a ConfigError naming the file and line. A change is made under a
+// proper-lockfile lock, re-reading the file inside the lock, so two dr processes writing at
+// once both keep their change; the rewrite keeps the user's comments and is atomic, mode 0600.
+import { readFileSync } from 'node:fs';
+import lockfile from 'proper-lockfile';
+import { Document, isMap, parseDocument } from 'yaml';
+import { ConfigError } from '../errors/dr-error.ts';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.ts';
+import { dirname } from 'node:path';
+
+/** The settings dr knows. Unknown keys are kept untouched on rewrite. */
+export interface DrConfig {
+  /** DataRobot API endpoint, with the /api/v2 suffix (as the Go dr stores it). */
+  endpoint?: string;
+  /** DataRobot API token. */
+  token?: string;
+  telemetry?: TelemetryConfig;
+  [key: string]: unknown;
+}
+
+export interface TelemetryConfig {
+  enabled?: boolean;
+  device_id?: string;
+  /** ISO time the user answered the consent prompt (or enabled telemetry). */
+  opt_in_timestamp?: string;
+  /** The version of the consent prompt last shown or noticed. */
+  last_prompt_version?: number;
+  /** Why the user disabled telemetry: kept locally, never sent. */
+  disabled_reason?: string;
+  /** The non-TTY notice was shown (so it is never shown twice). */
+  notice_shown?: boolean;
+}
+
+/** A key path into the config, e.g. ['telemetry', 'enabled']. */
+export type ConfigPath = readonly string[];
+
+/** One change: set the value at a path, or delete it when value is undefined. */
+export interface ConfigChange {
+  readonly path: ConfigPath;
+  readonly value: unknown;
+}
+
+/** Reads and parses the config; `{}` if the file does not exist. */
+export function readConfig(file: string): DrConfig {
+  const text = readConfigText(file);
+  if (text === undefined) return {};
+  return parseConfigDocument(file, text).toJS() ?? {};
+}
+
+/**
+ * Applies `changes` to the config file under a lock and rewrites it atomically, preserving
+ * comments and unrelated keys. Returns the config as written.
+ */
+export async function updateConfig(file: string, changes: readonly ConfigChange[]): Promise<DrConfig> {
+  ensurePrivateDir(dirname(file));
+  const release = await lockfile.lock(file, {
+    realpath: false,
+    stale: 10_000,
+    retries: { retries: 50, factor: 1.3, minTimeout: 10, maxTimeout: 200 },
+  });
+  try {
+    const text = readConfigText(file);
+    const doc = text === undefined ? new Document({}) : parseConfigDocument(file, text);
+    if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
+    for (const change of changes) {
+      if (change.value === undefined) doc.deleteIn(change.path);
+      else doc.setIn(change.path, change.value);
+    }
+    writeFileAtomic(file, doc.toString());
+    return doc.toJS() ?? {};
+  } finally {
+    await release();
+  }
+}
+
+function readConfigText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError(`Cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`, {
+      cause: error,
+    });
+  }
+}
+
+function parseConfigDocument(file: string, text: string): Document {
+  const doc = parseDocument(text, { prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    const line = first.linePos?.[0]?.line;
+    const where = line === undefined ? file : `${file}:${line}`;
+    throw new ConfigError(
+      `Config file ${where} is not valid YAML (${first.code.toLowerCase()}). Fix or remove it and try again.`,
+      { cause: first },
+    );
+  }
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    throw new ConfigError(`Config file ${file} must be a YAML mapping of settings. Fix or remove it and try again.`);
+  }
+  return doc;
+}

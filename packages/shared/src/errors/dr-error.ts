@@ -1,0 +1,47 @@
+// Typed errors for dr. Every error a user can meet has a stable `code` (for scripts and for the
+// `error_type` telemetry property) and a one-line message that says what happened and what to do.
+// Stacks are shown only under --debug; the CLI's error boundary decides that, not the thrower.
+
+/** Exit codes scripts can rely on. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  /** A command whose body has not landed yet, or a usage error. */
+  notImplemented: 2,
+  usage: 2,
+  /** Authentication missing or rejected by DataRobot. */
+  auth: 3,
+  /** DataRobot (or the network to it) failed. */
+  network: 4,
+  /** Local configuration is unreadable or invalid. */
+  config: 5,
+  interrupted: 130,
+} as const;
+
+export class DrError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+
+  constructor(code: string, message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DrError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? ExitCode.failure;
+  }
+}
+
+/** A configuration file that cannot be read or parsed. */
+export class ConfigError extends DrError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('CONFIG_INVALID', message, { exitCode: ExitCode.config, ...options });
+    this.name = 'ConfigError';
+  }
+}
+
+/** A command (or part of one) whose body lands in a later piece of work. */
+export class NotImplementedError extends DrError {
+  constructor(what: string) {
+    super('NOT_IMPLEMENTED', `${what} is not implemented yet.`, { exitCode: ExitCode.notImplemented });
+    this.name = 'NotImplementedError';
+  }
+}

@@ -1,0 +1,38 @@
+// Private files: every folder dr creates is 0700 and every file 0600, and a file is replaced
+// atomically (write a temp file beside it, fsync, rename), so a reader never sees half a file
+// and a crash leaves either the old content or the new one.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+/** Creates `dir` (and missing parents) with mode 0700. An existing folder keeps its mode. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+}
+
+/** Replaces `file` with `content` atomically, mode 0600, creating its folder 0700 if needed. */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  ensurePrivateDir(dirname(file));
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // 'wx' refuses to follow or reuse anything already planted at the temp path.
+  const fd = openSync(temp, 'wx', PRIVATE_FILE_MODE);
+  try {
+    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    chmodSync(temp, PRIVATE_FILE_MODE);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,62 @@
+// Where dr keeps its files, by the contract: env-paths with the app name `datarobot` and no
+// suffix, overridable by `--config` / DATAROBOT_CLI_CONFIG and DR_TELEMETRY_SPOOL_DIR.
+// Pure: reads only the environment object it is given.
+import { join } from 'node:path';
+import envPaths from 'env-paths';
+
+export interface DrPaths {
+  /** The user's drconfig.yaml (the same path the Go dr uses). */
+  readonly configFile: string;
+  /** The folder holding the spool, its lock, the session state and the drainer log. */
+  readonly spoolDir: string;
+  /** The SQLite spool. */
+  readonly spoolFile: string;
+  /** The administrator's policy file. */
+  readonly policyFile: string;
+}
+
+export interface PathOptions {
+  /** The value of `--config`, if given. */
+  readonly configFlag?: string | undefined;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export const SPOOL_FILE_NAME = 'spool.db';
+export const DEFAULT_POLICY_FILE = '/etc/datarobot/drconfig.yaml';
+
+export function resolvePaths(options: PathOptions = {}): DrPaths {
+  const env = options.env ?? process.env;
+  // env-paths reads process.env; honour an explicit env object for XDG variables too.
+  const base = withEnv(env, () => envPaths('datarobot', { suffix: '' }));
+  const configFile =
+    nonEmpty(options.configFlag) ?? nonEmpty(env.DATAROBOT_CLI_CONFIG) ?? join(base.config, 'drconfig.yaml');
+  const spoolDir = nonEmpty(env.DR_TELEMETRY_SPOOL_DIR) ?? join(base.data, 'telemetry');
+  return {
+    configFile,
+    spoolDir,
+    spoolFile: join(spoolDir, SPOOL_FILE_NAME),
+    policyFile: nonEmpty(env.DR_TELEMETRY_POLICY_FILE) ?? DEFAULT_POLICY_FILE,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+const XDG_KEYS = ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME', 'HOME'] as const;
+
+function withEnv<T>(env: NodeJS.ProcessEnv, run: () => T): T {
+  if (env === process.env) return run();
+  const saved = XDG_KEYS.map((key) => [key, process.env[key]] as const);
+  for (const key of XDG_KEYS) setOrDelete(key, env[key]);
+  try {
+    return run();
+  } finally {
+    for (const [key, value] of saved) setOrDelete(key, value);
+  }
+}
+
+function setOrDelete(key: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[key];
+  else process.env[key] = value;
+}
