@@ -3,4 +3,5 @@ export * from './config/config-file.ts';
 export * from './errors/dr-error.ts';
 export * from './fs/private-files.ts';
 export * from './paths/paths.ts';
+export * from './telemetry/amplitude-event.ts';
 export * from './version/build-info.ts';
