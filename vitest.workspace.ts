@@ -6,5 +6,13 @@ export default [
   { test: { name: 'shared', root: './packages/shared', include: ['test/**/*.test.ts'] } },
   { test: { name: 'spooler', root: './packages/spooler', include: ['test/**/*.test.ts'] } },
   { test: { name: 'testkit', root: './packages/testkit', include: ['test/**/*.test.ts'] } },
-  { test: { name: 'cli', root: './packages/cli', include: ['test/**/*.test.ts'] } },
+  {
+    test: {
+      name: 'cli',
+      root: './packages/cli',
+      include: ['test/**/*.test.ts'],
+      // clipanion's ESM build imports a directory, which Node's loader refuses: let vite load it.
+      server: { deps: { inline: ['clipanion'] } },
+    },
+  },
 ] satisfies TestProjectConfiguration[];

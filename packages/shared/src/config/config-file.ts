@@ -4,11 +4,11 @@
 // proper-lockfile lock, re-reading the file inside the lock, so two dr processes writing at
 // once both keep their change; the rewrite keeps the user's comments and is atomic, mode 0600.
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { Document, isMap, parseDocument } from 'yaml';
 import { ConfigError } from '../errors/dr-error.ts';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.ts';
-import { dirname } from 'node:path';
 
 /** The settings dr knows. Unknown keys are kept untouched on rewrite. */
 export interface DrConfig {
@@ -80,25 +80,33 @@ function readConfigText(file: string): string | undefined {
     return readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`Cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`, {
-      cause: error,
-    });
+    throw new ConfigError(
+      `Cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
 function parseConfigDocument(file: string, text: string): Document {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0]?.line;
     const where = line === undefined ? file : `${file}:${line}`;
+    const reason = first.message.split('\n', 1)[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new ConfigError(
-      `Config file ${where} is not valid YAML (${first.code.toLowerCase()}). Fix or remove it and try again.`,
-      { cause: first },
+      `Config file ${where} is not valid YAML: ${reason}. Fix or remove it and try again.`,
+      {
+        cause: first,
+      },
     );
   }
   if (doc.contents !== null && !isMap(doc.contents)) {
-    throw new ConfigError(`Config file ${file} must be a YAML mapping of settings. Fix or remove it and try again.`);
+    throw new ConfigError(
+      `Config file ${file} must be a YAML mapping of settings. Fix or remove it and try again.`,
+    );
   }
   return doc;
 }

@@ -1,0 +1,74 @@
+// The base of every dr command: the global options, and the error boundary that turns any
+// failure into one clear line on stderr and a stable exit code (the stack only under --debug).
+// Subclasses implement `run()`; they never write errors themselves and never call process.exit.
+import { DrError, ExitCode } from '@dr/shared';
+import { Command, Option } from 'clipanion';
+import { isEnum } from 'typanion';
+import type { DrContext } from './context.ts';
+
+/** The global options, listed once under every help text (they are hidden from each usage line). */
+export const GLOBAL_OPTIONS_HELP = `Global options (every command):
+  --config <file>        Read and write settings in this file instead of drconfig.yaml
+                         (also DATAROBOT_CLI_CONFIG)
+  --debug                Show stack traces and telemetry diagnostics
+  --verbose              Say more about what is being done
+  --disable-telemetry    Send no usage telemetry for this run
+                         (also DATAROBOT_CLI_DISABLE_TELEMETRY=true or DO_NOT_TRACK=1)
+  -h, --help             Show help for a command
+  --version              Show the version of dr
+`;
+
+export abstract class DrCommand extends Command<DrContext> {
+  config = Option.String('--config', {
+    description: 'Read and write settings in this file instead of drconfig.yaml (also DATAROBOT_CLI_CONFIG)',
+    hidden: true,
+  });
+  debug = Option.Boolean('--debug', false, {
+    description: 'Show stack traces and telemetry diagnostics',
+    hidden: true,
+  });
+  verbose = Option.Boolean('--verbose', false, {
+    description: 'Say more about what is being done',
+    hidden: true,
+  });
+  disableTelemetry = Option.Boolean('--disable-telemetry', false, {
+    description: 'Send no usage telemetry for this run (also DATAROBOT_CLI_DISABLE_TELEMETRY=true)',
+    hidden: true,
+  });
+
+  /** The command's work. Returns the exit code (0 when omitted). */
+  protected abstract run(): Promise<number | undefined>;
+
+  async execute(): Promise<number> {
+    try {
+      return (await this.run()) ?? ExitCode.ok;
+    } catch (error) {
+      return this.reportFailure(error);
+    }
+  }
+
+  /** Writes one line for `error` (and its stack under --debug) and returns the exit code. */
+  protected reportFailure(error: unknown): number {
+    const { stderr } = this.context;
+    const exitCode = error instanceof DrError ? error.exitCode : ExitCode.failure;
+    this.context.failure = error;
+    if (error instanceof DrError) {
+      stderr.write(`Error: ${error.message}\n`);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      stderr.write(
+        `Error: unexpected failure: ${message}${this.debug ? '' : ' (run again with --debug for details)'}\n`,
+      );
+    }
+    if (this.debug && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+    return exitCode;
+  }
+}
+
+/** The `--output-format` option, for commands whose output is data. */
+export function outputFormatOption() {
+  return Option.String('--output-format', 'text', {
+    description: 'Print text for people or json for programs (text|json)',
+    validator: isEnum(['text', 'json'] as const),
+  });
+}

@@ -1,0 +1,120 @@
+// The runner: parses argv with clipanion, prints help and usage errors, runs the command and
+// returns its exit code. Usage errors go to stderr with exit 2 and never show a stack unless
+// --debug is given. Nothing here calls process.exit: bin/dr does, once, with the code returned.
+import { buildInfo, ExitCode } from '@dr/shared';
+import { Builtins, Cli, Command, Option } from 'clipanion';
+import { commandGroups, commandTree } from './command-tree.ts';
+import type { DrContext } from './context.ts';
+import { GLOBAL_OPTIONS_HELP } from './dr-command.ts';
+
+/** Options that every command takes; accepted before the command path too (`dr --debug auth check`). */
+const GLOBAL_BOOLEAN_FLAGS = new Set(['--debug', '--verbose', '--disable-telemetry']);
+const GLOBAL_VALUE_FLAGS = new Set(['--config']);
+
+/**
+ * `dr`, `dr --help`, and a group alone (`dr self`, `dr self telemetry`): the list of commands.
+ * A group followed by a word that is no command of it is an unknown command.
+ */
+class ListCommandsCommand extends Command<DrContext> {
+  static override paths = [Command.Default, ['-h'], ['--help'], ...groupPaths()];
+  rest = Option.Rest();
+  async execute(): Promise<number> {
+    const list = `${this.cli.usage(null)}\n${GLOBAL_OPTIONS_HELP}`;
+    if (this.rest.length === 0) {
+      this.context.stdout.write(list);
+      return ExitCode.ok;
+    }
+    const typed = [...this.path, ...this.rest].join(' ');
+    this.context.stderr.write(
+      `Unknown command: dr ${typed}. Run \`dr --help\` to see every command.\n\n${list}`,
+    );
+    return ExitCode.usage;
+  }
+}
+
+function groupPaths(): string[][] {
+  return [...Object.keys(commandGroups).map((group) => [group]), ['self', 'telemetry']];
+}
+
+/**
+ * Builds the CLI for one command line. Compiling clipanion's state machine costs time at every
+ * start, so only the command group that `args` names is registered; a command line that names
+ * no group (help, a typo) gets every command, so help and suggestions stay complete.
+ */
+export function createCli(args: readonly string[] = []): Cli<DrContext> {
+  const cli = new Cli<DrContext>({
+    binaryLabel: 'DataRobot CLI',
+    binaryName: 'dr',
+    binaryVersion: buildInfo.version,
+    enableColors: wantsColors(),
+  });
+  cli.register(ListCommandsCommand);
+  cli.register(Builtins.VersionCommand);
+  const first = args[0];
+  const group =
+    first !== undefined && Object.hasOwn(commandGroups, first)
+      ? commandGroups[first as keyof typeof commandGroups]
+      : commandTree;
+  for (const command of group) cli.register(command);
+  return cli;
+}
+
+export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
+  const args = moveLeadingGlobalFlags(argv);
+  // Stacks point into the minified bundle; under --debug map them back to the sources.
+  if (args.includes('--debug')) process.setSourceMapsEnabled(true);
+  const cli = createCli(args);
+  let command: Command<DrContext>;
+  try {
+    command = cli.process(args, context);
+  } catch (error) {
+    context.stderr.write(cli.error(error, { colored: false }));
+    if (args.includes('--debug') && error instanceof Error && error.stack)
+      context.stderr.write(`${error.stack}\n`);
+    return ExitCode.usage;
+  }
+  if (command.help || isHelpRequest(args)) {
+    // clipanion answers `<command> --help` with its own help command; add the global options.
+    const exitCode = await cli.run(command, context);
+    if (!(command instanceof ListCommandsCommand)) context.stdout.write(`\n${GLOBAL_OPTIONS_HELP}`);
+    return exitCode;
+  }
+  return cli.run(command, context);
+}
+
+function isHelpRequest(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+function wantsColors(): boolean {
+  const { env } = process;
+  return process.stdout.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+}
+
+/**
+ * clipanion wants the command path first; people type global flags anywhere (as with the Go
+ * dr). Leading global flags are moved to the end, before any `--` separator.
+ */
+export function moveLeadingGlobalFlags(argv: readonly string[]): string[] {
+  const leading: string[] = [];
+  let index = 0;
+  while (index < argv.length) {
+    const arg = argv[index]!;
+    const name = arg.split('=', 1)[0]!;
+    if (GLOBAL_BOOLEAN_FLAGS.has(arg) || (GLOBAL_VALUE_FLAGS.has(name) && arg.includes('='))) {
+      leading.push(arg);
+      index += 1;
+    } else if (GLOBAL_VALUE_FLAGS.has(arg) && index + 1 < argv.length) {
+      leading.push(arg, argv[index + 1]!);
+      index += 2;
+    } else {
+      break;
+    }
+  }
+  if (leading.length === 0) return [...argv];
+  const rest = argv.slice(index);
+  const separator = rest.indexOf('--');
+  if (separator === -1) return [...rest, ...leading];
+  return [...rest.slice(0, separator), ...leading, ...rest.slice(separator)];
+}

@@ -1,0 +1,22 @@
+// `dr auth check`: check that the stored credentials work.
+import { Command } from 'clipanion';
+import { DrCommand } from '../../cli/dr-command.ts';
+import { notImplementedYet } from '../../cli/not-yet.ts';
+
+export class AuthCheckCommand extends DrCommand {
+  static override paths = [['auth', 'check']];
+  static override usage = Command.Usage({
+    category: 'Authentication',
+    description: 'Check that the stored credentials work',
+    details: `
+      Calls the DataRobot API with the configured endpoint and token (or DATAROBOT_ENDPOINT and
+      DATAROBOT_API_TOKEN) and says whether they are accepted. Exits non-zero when they are
+      missing or rejected.
+    `,
+    examples: [['Check the credentials', '$0 auth check']],
+  });
+
+  protected async run(): Promise<number> {
+    return notImplementedYet('auth check');
+  }
+}

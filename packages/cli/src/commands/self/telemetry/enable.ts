@@ -1,0 +1,22 @@
+// `dr self telemetry enable`: turn usage telemetry on.
+import { Command } from 'clipanion';
+import { DrCommand } from '../../../cli/dr-command.ts';
+import { notImplementedYet } from '../../../cli/not-yet.ts';
+
+export class SelfTelemetryEnableCommand extends DrCommand {
+  static override paths = [['self', 'telemetry', 'enable']];
+  static override usage = Command.Usage({
+    category: 'Telemetry',
+    description: 'Turn usage telemetry on',
+    details: `
+      Stores your consent in drconfig.yaml. An administrator's policy file, DO_NOT_TRACK,
+      --disable-telemetry and DATAROBOT_CLI_DISABLE_TELEMETRY still win; the command says so
+      when one of them keeps telemetry off.
+    `,
+    examples: [['Turn telemetry on', '$0 self telemetry enable']],
+  });
+
+  protected async run(): Promise<number> {
+    return notImplementedYet('self telemetry enable');
+  }
+}

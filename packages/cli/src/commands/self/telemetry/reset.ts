@@ -1,0 +1,21 @@
+// `dr self telemetry reset`: forget this device: new device id, empty spool.
+import { Command } from 'clipanion';
+import { DrCommand } from '../../../cli/dr-command.ts';
+import { notImplementedYet } from '../../../cli/not-yet.ts';
+
+export class SelfTelemetryResetCommand extends DrCommand {
+  static override paths = [['self', 'telemetry', 'reset']];
+  static override usage = Command.Usage({
+    category: 'Telemetry',
+    description: 'Forget this device: new device id, empty spool',
+    details: `
+      Creates a new random device id and deletes every event waiting in the spool, so nothing
+      recorded so far can be linked to what is recorded next.
+    `,
+    examples: [['Reset telemetry identity', '$0 self telemetry reset']],
+  });
+
+  protected async run(): Promise<number> {
+    return notImplementedYet('self telemetry reset');
+  }
+}

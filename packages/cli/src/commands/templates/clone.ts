@@ -1,0 +1,27 @@
+// `dr templates clone`: clone an application template's repository.
+import { Command, Option } from 'clipanion';
+import { DrCommand } from '../../cli/dr-command.ts';
+import { notImplementedYet } from '../../cli/not-yet.ts';
+
+export class TemplatesCloneCommand extends DrCommand {
+  static override paths = [['templates', 'clone']];
+  static override usage = Command.Usage({
+    category: 'Templates',
+    description: "Clone an application template's repository",
+    details: `
+      Clones the git repository of the template given by id or name, at the template's tag, into
+      DIR (default: a folder named after the template), showing progress.
+    `,
+    examples: [
+      ['Clone a template by name', '$0 templates clone talk-to-my-data'],
+      ['Clone into a folder', '$0 templates clone 65f0c0ffee my-app'],
+    ],
+  });
+
+  template = Option.String({ name: 'id|name' });
+  dir = Option.String({ required: false, name: 'dir' });
+
+  protected async run(): Promise<number> {
+    return notImplementedYet('templates clone');
+  }
+}

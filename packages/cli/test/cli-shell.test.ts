@@ -1,0 +1,169 @@
+// The command shell, tested as a user meets it: bin/dr run as a child process.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commandTree } from '../src/cli/command-tree.ts';
+import { type DrHome, makeDrHome, runDr } from './support/run-dr.ts';
+
+const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+let home: DrHome;
+beforeEach(() => {
+  home = makeDrHome();
+});
+afterEach(() => home.cleanup());
+
+describe('help and version', () => {
+  it('lists every command group with `dr --help`', async () => {
+    const result = await runDr(['--help'], { env: home.env });
+    expect(result.code).toBe(0);
+    for (const command of commandTree) {
+      expect(result.stdout).toContain(`dr ${command.paths[0]!.join(' ')}`);
+    }
+    expect(result.stdout).toContain('--disable-telemetry');
+  });
+
+  it('prints the list of commands for `dr` alone and for a group alone', async () => {
+    const bare = await runDr([], { env: home.env });
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toContain('dr auth login');
+    const group = await runDr(['self', 'telemetry'], { env: home.env });
+    expect(group.code).toBe(0);
+    expect(group.stdout).toContain('dr self telemetry status');
+    expect(group.stdout).not.toContain('dr auth login');
+  });
+
+  it('gives every command a help page with description, details and examples', async () => {
+    for (const command of commandTree) {
+      const usage = command.usage;
+      expect(usage?.description, command.name).toBeTruthy();
+      expect(usage?.details, command.name).toBeTruthy();
+      expect(usage?.examples?.length, command.name).toBeGreaterThan(0);
+    }
+    const result = await runDr(['self', 'telemetry', 'disable', '--help'], { env: home.env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Turn usage telemetry off');
+    expect(result.stdout).toContain('Examples');
+    expect(result.stdout).toContain('--reason');
+    expect(result.stdout).toContain('Global options');
+  });
+
+  it('prints the version with `dr --version`', async () => {
+    const result = await runDr(['--version'], { env: home.env });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('reports version, commit, build date, Node and platform with `dr self version`', async () => {
+    const text = await runDr(['self', 'version'], { env: home.env });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Node.js ${process.versions.node} on ${process.platform}/${process.arch}`);
+    const json = await runDr(['self', 'version', '--output-format', 'json'], { env: home.env });
+    expect(json.code).toBe(0);
+    const info = JSON.parse(json.stdout);
+    expect(Object.keys(info).sort()).toEqual([
+      'arch',
+      'build_date',
+      'commit',
+      'node_version',
+      'os',
+      'version',
+    ]);
+    expect(info.node_version).toBe(process.versions.node);
+    expect(Number.isNaN(Date.parse(info.build_date))).toBe(false);
+  });
+
+  it('accepts global options before the command path', async () => {
+    const result = await runDr(
+      ['--debug', '--disable-telemetry', 'self', 'version', '--output-format=json'],
+      {
+        env: home.env,
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).os).toBe(process.platform);
+  });
+});
+
+describe('errors', () => {
+  it('rejects an unknown command with a usage error, exit 2 and no stack', async () => {
+    const result = await runDr(['self', 'frobnicate'], { env: home.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown command: dr self frobnicate');
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    expect(result.stdout).toBe('');
+  });
+
+  it('rejects a bad option value and an unknown option', async () => {
+    const badValue = await runDr(['self', 'version', '--output-format', 'xml'], { env: home.env });
+    expect(badValue.code).toBe(2);
+    expect(badValue.stderr).toContain('--output-format');
+    const unknown = await runDr(['self', 'version', '--frobnicate'], { env: home.env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('shows the stack of a usage error only under --debug', async () => {
+    const result = await runDr(['--debug', 'self', 'frobnicate'], { env: home.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(STACK_LINE);
+  });
+
+  it('says honestly that an unbuilt command is not implemented, exit 2', async () => {
+    const result = await runDr(['templates', 'setup'], { env: home.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('Error: `dr templates setup` is not implemented yet.');
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('config file', () => {
+  function writeConfig(text: string): void {
+    mkdirSync(dirname(home.configFile), { recursive: true });
+    writeFileSync(home.configFile, text);
+  }
+
+  it('names the file and line of invalid YAML for a command that needs config', async () => {
+    writeConfig('endpoint: https://app.datarobot.com/api/v2\ntoken: [unclosed\n');
+    const result = await runDr(['self', 'config'], { env: home.env });
+    expect(result.code).toBe(5);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`${home.configFile}:`);
+    expect(lines[0]).toContain('not valid YAML');
+  });
+
+  it('never lets invalid YAML break `dr self version` or `--help`', async () => {
+    writeConfig(': : :\n\t- [\n');
+    const version = await runDr(['self', 'version'], { env: home.env });
+    expect(version.code).toBe(0);
+    expect(version.stderr).toBe('');
+    const help = await runDr(['--help'], { env: home.env });
+    expect(help.code).toBe(0);
+  });
+
+  it('reads the file named by --config and DATAROBOT_CLI_CONFIG, env credentials first', async () => {
+    const other = `${home.dir}/other.yaml`;
+    writeFileSync(other, 'endpoint: https://app.eu.datarobot.com/api/v2\ntoken: abcdefghijklmnop\n');
+    const viaFlag = await runDr(['self', 'config', '--config', other, '--output-format', 'json'], {
+      env: home.env,
+    });
+    expect(viaFlag.code).toBe(0);
+    const report = JSON.parse(viaFlag.stdout);
+    expect(report.config_file).toBe(other);
+    expect(report.endpoint).toEqual({ value: 'https://app.eu.datarobot.com/api/v2', source: 'config' });
+    expect(viaFlag.stdout).not.toContain('abcdefghijklmnop');
+
+    const viaEnv = await runDr(['self', 'config', '--output-format', 'json'], {
+      env: {
+        ...home.env,
+        DATAROBOT_CLI_CONFIG: other,
+        DATAROBOT_ENDPOINT: 'https://app.jp.datarobot.com/api/v2',
+      },
+    });
+    expect(JSON.parse(viaEnv.stdout).endpoint).toEqual({
+      value: 'https://app.jp.datarobot.com/api/v2',
+      source: 'environment',
+    });
+  });
+});
