@@ -43,7 +43,8 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-const XDG_KEYS = ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME', 'HOME'] as const;
+// env-paths reads the XDG variables when called (the home folder once, when it is loaded).
+const XDG_KEYS = ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME'] as const;
 
 function withEnv<T>(env: NodeJS.ProcessEnv, run: () => T): T {
   if (env === process.env) return run();

@@ -1,0 +1,43 @@
+// Start-up: `dr self version` against a bare `node -e 0` on the same machine, paired runs.
+// Target (SPEC §6): median ratio ≤ 1.25. Telemetry is off here (the overhead of telemetry has
+// its own benchmark); this measures the cost of loading and running the CLI itself.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fmt, median, summarize, timePaired } from './lib/paired.mjs';
+import { machineLine, writeSection } from './lib/results.mjs';
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 60);
+const home = mkdtempSync(join(tmpdir(), 'dr-bench-home-'));
+const env = { PATH: process.env.PATH, HOME: home, DR_TELEMETRY_ENABLED: 'false' };
+const dr = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'dr');
+
+try {
+  const samples = timePaired(
+    {
+      'node -e 0': { command: process.execPath, args: ['-e', '0'], env },
+      'dr self version': { command: process.execPath, args: [dr, 'self', 'version'], env },
+    },
+    { rounds },
+  );
+  const node = summarize(samples['node -e 0']);
+  const drTimes = summarize(samples['dr self version']);
+  const ratios = samples['dr self version'].map((ms, i) => ms / samples['node -e 0'][i]);
+  const ratio = median(ratios);
+  const verdict = ratio <= 1.25 ? 'meets' : 'MISSES';
+  const table = `## Start-up: \`dr self version\` vs \`node -e 0\`
+
+Command: \`node bench/startup.mjs\` (${rounds} paired rounds, shuffled order, telemetry off). Machine: ${machineLine()}.
+
+| variant | median ms | p95 ms | min–max ms |
+| --- | --- | --- | --- |
+| \`node -e 0\` | ${fmt(node.median)} | ${fmt(node.p95)} | ${fmt(node.min)}–${fmt(node.max)} |
+| \`dr self version\` | ${fmt(drTimes.median)} | ${fmt(drTimes.p95)} | ${fmt(drTimes.min)}–${fmt(drTimes.max)} |
+
+Median of per-round ratios: **${ratio.toFixed(2)}×** (target ≤ 1.25×: ${verdict}).
+`;
+  writeSection('startup', table);
+  process.stdout.write(table);
+} finally {
+  rmSync(home, { recursive: true, force: true });
+}
