@@ -6,5 +6,6 @@ import { runCli } from './cli/run-cli.ts';
 const exitCode = await runCli(process.argv.slice(2), {
   ...Cli.defaultContext,
   env: process.env,
+  telemetry: { record: () => {} },
 });
 process.exitCode = exitCode;
