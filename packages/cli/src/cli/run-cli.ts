@@ -2,7 +2,7 @@
 // returns its exit code. Usage errors go to stderr with exit 2 and never show a stack unless
 // --debug is given. Nothing here calls process.exit: bin/dr does, once, with the code returned.
 import { buildInfo, ExitCode } from '@dr/shared';
-import { Builtins, Cli, Command, Option } from 'clipanion';
+import { Builtins, Cli, Command, type CommandClass, Option } from 'clipanion';
 import { commandGroups, commandTree } from './command-tree.ts';
 import type { DrContext } from './context.ts';
 import { GLOBAL_OPTIONS_HELP } from './dr-command.ts';
@@ -38,8 +38,9 @@ function groupPaths(): string[][] {
 
 /**
  * Builds the CLI for one command line. Compiling clipanion's state machine costs time at every
- * start, so only the command group that `args` names is registered; a command line that names
- * no group (help, a typo) gets every command, so help and suggestions stay complete.
+ * start, so only what `args` can reach is registered: the command whose path the line starts
+ * with; failing that, the group it names (or every command) with the help and version
+ * builtins, so help, "unknown command" and suggestions stay complete.
  */
 export function createCli(args: readonly string[] = []): Cli<DrContext> {
   const cli = new Cli<DrContext>({
@@ -48,15 +49,23 @@ export function createCli(args: readonly string[] = []): Cli<DrContext> {
     binaryVersion: buildInfo.version,
     enableColors: wantsColors(),
   });
-  cli.register(ListCommandsCommand);
-  cli.register(Builtins.VersionCommand);
+  for (const command of commandsReachableFrom(args)) cli.register(command);
+  return cli;
+}
+
+function commandsReachableFrom(args: readonly string[]): readonly CommandClass<DrContext>[] {
+  const named = commandTree.filter((command) =>
+    command.paths.some(
+      (path) => path.length <= args.length && path.every((word, index) => args[index] === word),
+    ),
+  );
+  if (named.length > 0) return named;
   const first = args[0];
   const group =
     first !== undefined && Object.hasOwn(commandGroups, first)
       ? commandGroups[first as keyof typeof commandGroups]
       : commandTree;
-  for (const command of group) cli.register(command);
-  return cli;
+  return [ListCommandsCommand, Builtins.VersionCommand, ...group];
 }
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
