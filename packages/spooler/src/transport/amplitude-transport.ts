@@ -1,8 +1,8 @@
 // One POST of already-built events to Amplitude's HTTP V2 or Batch API, answered by a SendResult
 // and never by a throw. Sends exactly one request (no retries: the drainer owns the retry rules),
 // bounds the whole exchange (answer and body) by `timeoutMs`, and sends the events as given, so
-// their insert_id stays the one fixed when they were spooled.
-import ky, { isTimeoutError } from 'ky';
+// their insert_id stays the one fixed when they were spooled. ky is loaded on the first send, so
+// importing this package costs a command nothing.
 import { type AmplitudeApi, apiUrl } from './endpoint.ts';
 import { proxyDispatcher } from './proxy-dispatcher.ts';
 import { classifyAnswer, type SendResult } from './send-result.ts';
@@ -50,6 +50,7 @@ export async function sendEvents(options: SendEventsOptions): Promise<SendResult
   const timeout = setTimeout(() => timer.abort(), timeoutMs);
   const combined = signal === undefined ? timer.signal : AbortSignal.any([signal, timer.signal]);
   try {
+    const { default: ky } = await import('ky');
     const dispatcher = await proxyDispatcher(options.env ?? process.env);
     const response = await ky.post(apiUrl(options.endpoint, api), {
       body: requestBody(options.apiKey, events, options.minIdLength),
@@ -73,7 +74,8 @@ export async function sendEvents(options: SendEventsOptions): Promise<SendResult
     });
   } catch (error) {
     if (signal?.aborted) return { kind: 'aborted' };
-    if (timer.signal.aborted || isTimeoutError(error)) return { kind: 'timeout', timeoutMs };
+    if (timer.signal.aborted || (error instanceof Error && error.name === 'TimeoutError'))
+      return { kind: 'timeout', timeoutMs };
     return networkError(error);
   } finally {
     clearTimeout(timeout);

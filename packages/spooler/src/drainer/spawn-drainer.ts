@@ -1,0 +1,92 @@
+// Starting the drainer at the end of a `dr` command: a detached `node <drainerScript>` with no
+// stdio, no shell and a small explicit environment, unreferenced so the command exits at once.
+// Skipped when nothing is due or a live drainer holds the lock. Never throws: it answers why it
+// did or did not start one. Costs the parent one stat, one spool query and one spawn().
+import { spawn } from 'node:child_process';
+import { openSpoolSafely } from '../spool/spool.ts';
+import { isDrainerLockHeld } from './drainer-lock.ts';
+
+export interface SpawnDrainerOptions {
+  readonly spoolDir: string;
+  /** Absolute path of the bundled drainer entry script. */
+  readonly drainerScript: string;
+  /** Where the drainer's settings are taken from; only CHILD_ENV_KEYS are passed on. */
+  readonly env: NodeJS.ProcessEnv;
+  /** An already-open spool, asked whether anything is due instead of opening it again. */
+  readonly spool?: { hasDue(): boolean };
+}
+
+export type SpawnDrainerResult =
+  | { readonly spawned: true; readonly pid: number }
+  | {
+      readonly spawned: false;
+      readonly reason: 'nothing-due' | 'drainer-running' | 'spool-unavailable' | 'spawn-failed';
+      readonly error?: string;
+    };
+
+/** What the drainer process inherits: its settings, proxy and CA settings, and Windows essentials. */
+export const CHILD_ENV_KEYS: readonly string[] = [
+  'DR_TELEMETRY_ENDPOINT',
+  'DR_TELEMETRY_API_KEY',
+  'DR_TELEMETRY_DEBUG',
+  'DR_DRAINER_DEADLINE_MS',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'NODE_EXTRA_CA_CERTS',
+  'SYSTEMROOT',
+  'SystemRoot',
+];
+
+export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerResult {
+  try {
+    if (isDrainerLockHeld(options.spoolDir)) return { spawned: false, reason: 'drainer-running' };
+    const due = options.spool ? options.spool.hasDue() : hasDueInSpool(options.spoolDir);
+    if (due === undefined) return { spawned: false, reason: 'spool-unavailable' };
+    if (!due) return { spawned: false, reason: 'nothing-due' };
+
+    const child = spawn(process.execPath, [options.drainerScript], {
+      detached: true,
+      stdio: 'ignore',
+      windowsHide: true,
+      // The spool folder exists (the spool is in it) and keeps the drainer off the user's cwd.
+      cwd: options.spoolDir,
+      env: childEnv(options.env, options.spoolDir),
+    });
+    // A spawn that fails (a missing cwd, say) also emits 'error'; unheard, that would crash the CLI.
+    child.on('error', () => {});
+    child.unref();
+    if (child.pid === undefined) return { spawned: false, reason: 'spawn-failed' };
+    return { spawned: true, pid: child.pid };
+  } catch (error) {
+    return {
+      spawned: false,
+      reason: 'spawn-failed',
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
+
+/** The drainer's whole environment: the allowlisted keys of `env`, and the spool folder. */
+export function childEnv(env: NodeJS.ProcessEnv, spoolDir: string): NodeJS.ProcessEnv {
+  const picked: NodeJS.ProcessEnv = {};
+  for (const key of CHILD_ENV_KEYS) {
+    const value = env[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  picked.DR_TELEMETRY_SPOOL_DIR = spoolDir;
+  return picked;
+}
+
+function hasDueInSpool(spoolDir: string): boolean | undefined {
+  const spool = openSpoolSafely({ dir: spoolDir });
+  if (spool === undefined) return undefined;
+  try {
+    return spool.hasDue();
+  } finally {
+    spool.close();
+  }
+}

@@ -1,0 +1,62 @@
+// @dr/spooler: the SQLite spool, the Amplitude transport, the drainer and the helper that spawns it.
+// Importing it is cheap: ky, undici and proper-lockfile load only when a send or a drain starts.
+
+export {
+  BATCH_PLAN,
+  HTTP_V2_PLAN,
+  type PacingPlan,
+  planForBacklog,
+  SMALL_BACKLOG_EVENTS,
+} from './drainer/device-pacing.ts';
+export {
+  type DrainOptions,
+  type DrainProgress,
+  type DrainSummary,
+  drain,
+  LAST_SUCCESS_META_KEY,
+  nextAttemptDelayMs,
+  type StopReason,
+} from './drainer/drainer.ts';
+export { DRAINER_LOCK_FILE, drainerLockPath, isDrainerLockHeld } from './drainer/drainer-lock.ts';
+export { DRAINER_LOG_FILE, openDrainerLog } from './drainer/drainer-log.ts';
+export { buildDroppedReport, DROPPED_EVENT_TYPE } from './drainer/dropped-report.ts';
+export {
+  CHILD_ENV_KEYS,
+  childEnv,
+  type SpawnDrainerOptions,
+  type SpawnDrainerResult,
+  spawnDrainerIfDue,
+} from './drainer/spawn-drainer.ts';
+export {
+  type DroppedCounts,
+  type DropReason,
+  openSpoolSafely,
+  SPOOL_SCHEMA_VERSION,
+  Spool,
+  type SpoolDepth,
+  SpoolError,
+  type SpoolErrorCode,
+  type SpooledEvent,
+  type SpoolOptions,
+} from './spool/spool.ts';
+export {
+  DEFAULT_TIMEOUT_MS,
+  type SendEventsOptions,
+  sendEvents,
+} from './transport/amplitude-transport.ts';
+export {
+  AMPLITUDE_BASES,
+  type AmplitudeApi,
+  type AmplitudeRegion,
+  apiUrl,
+  resolveEndpoint,
+  TelemetryEndpointError,
+} from './transport/endpoint.ts';
+export { closeProxyDispatchers } from './transport/proxy-dispatcher.ts';
+export type {
+  InvalidEvent,
+  InvalidEventReason,
+  RejectedReason,
+  SendResult,
+  ThrottleDetails,
+} from './transport/send-result.ts';
