@@ -43,14 +43,14 @@ const RULES: readonly Rule[] = [
   // key=value (any key: env values and argument values are never sent) and key: value for
   // secret-looking keys; quoted keys and values too (JSON, YAML, headers).
   [
-    /(?<![\w.-])([\w.-]+)(["']?)(\s*)([=:])(\s*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s"'`,;&]+)/g,
+    /(?<![\w.-])([\w.-]+)(["']?)(\s*)([=:])(\s*)(?!<redacted>)("[^"\r\n]*"|'[^'\r\n]*'|[^\s"'`,;&]+)/g,
     (match, key, quote, s1, sep, s2) =>
       sep === '=' || SECRET_KEY.test(key) ? `${key}${quote}${s1}${sep}${s2}<redacted>` : match,
   ],
   // Emails: quoted local parts, %40 and full-width at signs, "(at)"/"[dot]" spellings.
   [/"[^"\r\n]{0,64}"\s*@[^\s"'`<>()[\]{},;]+/g, '<email>'],
   [
-    new RegExp(`(?<![^${DELIM}])[^${DELIM}@]*(?:@|%40|＠|﹫)(?:\\[[^\\]\\s]*\\]|[^${DELIM}@]+)`, 'gi'),
+    new RegExp(`(?<![^${DELIM}])[^${DELIM}@]*(?:@|%40|＠|﹫)(?:\\[[^\\]\\s]*\\]|[^${DELIM}]+)`, 'gi'),
     '<email>',
   ],
   [
@@ -72,7 +72,7 @@ const RULES: readonly Rule[] = [
   [/(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)+/gi, (name) => keptHost(name)],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   [/[0-9a-f]{16,}/gi, '<hex>'],
-  [/(?<![\w+=-])[\w+-]{20,}=*/g, (run) => (isSecretLikeRun(run) ? '<secret>' : run)],
+  [/(?<![\w+-])[\w+-]{20,}=*/g, (run) => (isSecretLikeRun(run) ? '<secret>' : run)],
 ];
 
 // Every rule above needs one of these to match (a separator, a 16-character run, or one of the
@@ -121,17 +121,19 @@ function authorityHost(authority: string): string {
 
 const SEPARATED_IDENTIFIER_PART = /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2}$|^\d{0,4}$/;
 const CAMEL_CASE_WORDS = /^[A-Za-z]?[a-z]+(?:[A-Z][a-z]{2,})*$/;
+const VOWEL = /[aeiouy]/i;
 
 /**
  * Whether a run of 20+ base64/base64url characters looks random rather than like an identifier.
  * Identifiers are snake/kebab words (`ERR_HTTP2_STREAM_CANCEL`, `auth_login_succeeded`) or
- * camel-case words without digits (`ValidationErrorWithDetails`); anything else is a secret.
+ * camel-case words without digits, each with a vowel (`ValidationErrorWithDetails`); anything
+ * else is a secret.
  */
 function isSecretLikeRun(paddedRun: string): boolean {
   const run = paddedRun.replace(/=+$/, '');
   if (run.includes('+')) return true;
   if (/[_-]/.test(run)) return !run.split(/[_-]/).every((part) => SEPARATED_IDENTIFIER_PART.test(part));
-  return !CAMEL_CASE_WORDS.test(run);
+  return !CAMEL_CASE_WORDS.test(run) || !run.split(/(?=[A-Z])/).every((word) => VOWEL.test(word));
 }
 
 let cachedContextKey: string | undefined;

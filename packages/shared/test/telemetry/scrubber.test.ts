@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hostKind, scrubString } from '../../src/telemetry/scrubber.ts';
 
@@ -247,6 +248,53 @@ describe('scrubString', () => {
       // A catastrophic pattern takes seconds here; a linear one well under 50 ms; the bound is loose so load cannot flake it.
       expect(performance.now() - started).toBeLessThan(1000);
     }
+  });
+});
+
+describe('scrubString on generated input', () => {
+  const word = fc.constantFrom(
+    'auth',
+    'login',
+    'failed',
+    'at',
+    'with',
+    'key',
+    'x',
+    '-',
+    ':',
+    '(',
+    ')',
+    '"',
+    '',
+  );
+  const text = fc.array(word, { maxLength: 6 }).map((words) => words.join(' '));
+  const secret = fc.oneof(
+    fc.uint8Array({ minLength: 16, maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+    fc.uint8Array({ minLength: 16, maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64url')),
+    fc.uint8Array({ minLength: 8, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString('hex')),
+  );
+  const separator = fc.constantFrom(' ', '=', ': ', '"', "'", '(', ' \n');
+
+  it('never lets a random secret through, whatever surrounds it', () => {
+    fc.assert(
+      fc.property(text, separator, secret, separator, text, (before, open, value, close, after) => {
+        const output = scrubString(`${before}${open}${value}${close}${after}`);
+        const body = value.replace(/=+$/, '');
+        for (let i = 0; i + 12 <= body.length; i += 4) expect(output).not.toContain(body.slice(i, i + 12));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves nothing for a second pass to find (but placeholder names)', () => {
+    const placeholders = (s: string) => s.replace(/(?:<[a-z]+>)+/g, '<>');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 80 }), text), (input) => {
+        const once = scrubString(input, context);
+        expect(placeholders(scrubString(once, context))).toBe(placeholders(once));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
