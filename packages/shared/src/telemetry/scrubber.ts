@@ -82,8 +82,8 @@ const MAY_NEED_RULES = /[-_.:/\\=@%"+＠﹫]|[A-Za-z0-9]{16}|bearer|authorizatio
 const SECRET_KEY =
   /pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|credential|session|cookie|signature/i;
 
-// Single-dot names are hosts only under these top-level domains (so `Node.js` stays a word);
-// names with two dots or more are always hosts.
+// Single-dot names are hosts only under these top-level domains (so `Mr.Smith` or `obj.method`
+// stay words); names with two dots or more are always hosts.
 const HOST_TLDS = new Set(
   'com net org io ai dev app cloud co us eu jp uk de fr nl ch in cn sg au ca br local internal corp lan intranet home localdomain biz info tech site online xyz me gov edu mil int'.split(
     ' ',
@@ -172,10 +172,7 @@ function escapeRegExp(text: string): string {
  * User names shorter than 3 characters are not replaced (they would eat ordinary words).
  */
 export function scrubString(value: string, context: ScrubContext = {}): string {
-  let text =
-    value.length > MAX_SCRUB_INPUT_LENGTH
-      ? value.slice(0, MAX_SCRUB_INPUT_LENGTH).replace(/\S*$/, '')
-      : value;
+  let text = value.length > MAX_SCRUB_INPUT_LENGTH ? cutAtWordBoundary(value, MAX_SCRUB_INPUT_LENGTH) : value;
   const { home, user } = contextRules(context);
   if (home) text = text.replace(home, '~');
   if (MAY_NEED_RULES.test(text)) {
@@ -185,6 +182,13 @@ export function scrubString(value: string, context: ScrubContext = {}): string {
   }
   if (user) text = text.replace(user, '<user>');
   return text;
+}
+
+/** The first `length` characters, less the word the cut fell into (a half token may escape the rules). */
+function cutAtWordBoundary(value: string, length: number): string {
+  const cut = value.slice(0, length);
+  const lastSpace = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('\n'), cut.lastIndexOf('\t'));
+  return lastSpace > 0 ? cut.slice(0, lastSpace) : cut;
 }
 
 /**
