@@ -102,8 +102,11 @@ const taskName = {
   required: true,
   description: 'The task, if its name is on the allowlist; any other task is custom.',
 } as const;
-const keysCount = { type: 'integer', description: 'How many variables the .env file holds.' } as const;
-const missingCount = { type: 'integer', description: 'How many required variables have no value.' } as const;
+const dotenvProperties = {
+  keys_count: { type: 'integer', description: 'How many variables the .env file holds.' },
+  missing_count: { type: 'integer', description: 'How many required variables have no value.' },
+  result,
+} as const;
 const droppedCount = (why: string) =>
   ({ type: 'integer', description: `Events dropped because ${why}.` }) as const;
 
@@ -188,19 +191,19 @@ export const EVENT_SCHEMA = {
   },
   dotenv_setup: {
     description: 'The .env file was created by the setup wizard.',
-    properties: { keys_count: keysCount, missing_count: missingCount, result },
+    properties: dotenvProperties,
   },
   dotenv_edit: {
     description: 'The .env file was edited.',
-    properties: { keys_count: keysCount, missing_count: missingCount, result },
+    properties: dotenvProperties,
   },
   dotenv_validate: {
     description: 'The .env file was checked against the template.',
-    properties: { keys_count: keysCount, missing_count: missingCount, result },
+    properties: dotenvProperties,
   },
   dotenv_update: {
     description: 'The .env file was updated with values from DataRobot.',
-    properties: { keys_count: keysCount, missing_count: missingCount, result },
+    properties: dotenvProperties,
   },
   task_list: {
     description: "The template's tasks were listed.",
