@@ -9,6 +9,7 @@ export * from './telemetry/enablement.ts';
 export * from './telemetry/event-builder.ts';
 export * from './telemetry/event-schema.ts';
 export * from './telemetry/ids.ts';
+export * from './telemetry/policy-file.ts';
 export * from './telemetry/scrubber.ts';
 export * from './telemetry/session.ts';
 export * from './version/build-info.ts';

@@ -13,15 +13,27 @@ export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
 
+export interface AtomicWriteOptions {
+  /**
+   * fsync before the rename (default true), so a power cut leaves the old or the new content.
+   * State that may be lost in a crash (the session file) skips it: it costs a disk flush.
+   */
+  readonly durable?: boolean;
+}
+
 /** Replaces `file` with `content` atomically, mode 0600, creating its folder 0700 if needed. */
-export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+export function writeFileAtomic(
+  file: string,
+  content: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): void {
   ensurePrivateDir(dirname(file));
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   // 'wx' refuses to follow or reuse anything already planted at the temp path.
   const fd = openSync(temp, 'wx', PRIVATE_FILE_MODE);
   try {
     writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
-    fsyncSync(fd);
+    if (options.durable !== false) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     rmSync(temp, { force: true });

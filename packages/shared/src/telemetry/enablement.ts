@@ -3,7 +3,6 @@
 // config, the policy file, the TTYs and ci-info is the caller's job; nothing here does I/O.
 // Promises: a rule that turns telemetry off always beats every rule below it; with no API key,
 // nothing is recorded and nobody is prompted, but `status` still names a stronger "off" rule.
-import { parseDocument } from 'yaml';
 import type { ConfigChange, TelemetryConfig } from '../config/config-file.ts';
 
 /** The rule that decided, highest first. */
@@ -194,29 +193,4 @@ export function consentChanges(
   }
   if (source === 'notice') changes.push({ path: ['telemetry', 'notice_shown'], value: true });
   return changes;
-}
-
-/**
- * Reads the telemetry section of a policy file's text (the caller reads the file). Returns
- * undefined when the file says nothing about telemetry. `enabled` may be a boolean or a word
- * (`false`, `no`, `off`, `0`, ...); `telemetry: false` counts as `telemetry.enabled: false`. A file that is not valid YAML, or a telemetry.enabled that is
- * neither, locks telemetry off with a `problem`: an administrator who wrote one meant to decide.
- */
-export function parsePolicyFile(text: string): TelemetryPolicy | undefined {
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) return { enabled: false, problem: 'is not valid YAML' };
-  const root: unknown = doc.toJS();
-  if (!isRecord(root) || !Object.hasOwn(root, 'telemetry')) return undefined;
-  // `telemetry: false` is read as the shorthand an administrator would expect it to be.
-  const value: unknown = isRecord(root.telemetry) ? root.telemetry.enabled : root.telemetry;
-  if (value === undefined || value === null) return {};
-  if (typeof value === 'boolean') return { enabled: value };
-  const word = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : undefined;
-  if (isTruthyEnv(word)) return { enabled: true };
-  if (isFalsyEnv(word)) return { enabled: false };
-  return { enabled: false, problem: 'has a telemetry.enabled that is neither true nor false' };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

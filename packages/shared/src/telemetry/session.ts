@@ -37,6 +37,8 @@ export function resolveSession(stateFile: string, now: number): number {
       writeFileAtomic(
         stateFile,
         JSON.stringify({ session_id: sessionId, last_seen: now } satisfies SessionState),
+        // Losing the session file in a crash only starts a new session: no fsync on the hot path.
+        { durable: false },
       );
     } catch {
       // Telemetry never fails a command; the next run starts a new session instead.

@@ -33,7 +33,9 @@ describe('readConfig', () => {
     await updateConfig(file, []);
     writeFileSync(file, 'endpoint: https://app.datarobot.com/api/v2\ntoken: [unclosed\n');
     expect(() => readConfig(file)).toThrowError(ConfigError);
-    expect(() => readConfig(file)).toThrowError(new RegExp(`^Config file ${file}:\\d+ is not valid YAML: .+`));
+    expect(() => readConfig(file)).toThrowError(
+      new RegExp(`^Config file ${file}:\\d+ is not valid YAML: .+`),
+    );
   });
 
   it('refuses a document that is not a mapping', async () => {
@@ -85,7 +87,9 @@ describe('updateConfig', () => {
 
   it('keeps every change of concurrent writers in one process', async () => {
     await Promise.all(
-      Array.from({ length: 12 }, (_, index) => updateConfig(file, [{ path: ['keys', `k${index}`], value: index }])),
+      Array.from({ length: 12 }, (_, index) =>
+        updateConfig(file, [{ path: ['keys', `k${index}`], value: index }]),
+      ),
     );
     const keys = readConfig(file).keys as Record<string, number>;
     expect(Object.keys(keys).sort()).toEqual(Array.from({ length: 12 }, (_, index) => `k${index}`).sort());
@@ -104,7 +108,9 @@ describe('updateConfig', () => {
       bundle: true,
       platform: 'node',
       format: 'esm',
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
       outfile: script,
       logLevel: 'silent',
     });

@@ -5,11 +5,11 @@ import {
   decideTelemetry,
   isFalsyEnv,
   isTruthyEnv,
-  parsePolicyFile,
   type TelemetryDecision,
   type TelemetryDecisionInput,
   type TelemetryReason,
 } from '../../src/telemetry/enablement.ts';
+import { parsePolicyFile } from '../../src/telemetry/policy-file.ts';
 
 const base: TelemetryDecisionInput = {
   flags: { disableTelemetry: false },
