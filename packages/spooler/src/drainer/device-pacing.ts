@@ -3,7 +3,9 @@
 // (the Starter-plan advice) and 15 events/s per device or user against a limit of about 30/s; a
 // backlog of more than SMALL_BACKLOG_EVENTS goes through the Batch API, 1000 events a request and
 // 900 events/s against a limit of 1000/s averaged over 30 s. Each device and each user has its own
-// token bucket; a request waits until every identity in it has the tokens for its events.
+// token bucket; a request waits until every identity in it has the tokens for its events. The
+// buckets outlive a run (saved in the spool's meta, stamped with the wall clock), so drainers
+// started one after another, or killed and restarted, do not each get a fresh burst.
 import type { AmplitudeApi } from '../transport/endpoint.ts';
 
 export interface PacingPlan {
@@ -88,6 +90,35 @@ export class DevicePacer {
     const now = this.clock();
     for (const [key, count] of counts) {
       this.buckets.set(key, { tokens: this.tokensAt(key, now) - count, at: now });
+    }
+  }
+
+  /** The buckets not yet full, stamped with the wall clock, for the next run to load. */
+  save(wallNow: number): string {
+    const now = this.clock();
+    const tokens: Record<string, number> = {};
+    for (const key of this.buckets.keys()) {
+      const level = this.tokensAt(key, now);
+      if (level < this.plan.burst) tokens[key] = Math.round(level * 1000) / 1000;
+    }
+    return JSON.stringify({ at: wallNow, tokens });
+  }
+
+  /** Loads what save() wrote, refilled for the wall-clock time since (none if the clock went back). */
+  load(saved: string | undefined, wallNow: number): void {
+    let parsed: { at?: unknown; tokens?: unknown };
+    try {
+      parsed = JSON.parse(saved ?? '');
+    } catch {
+      return;
+    }
+    if (typeof parsed.at !== 'number' || typeof parsed.tokens !== 'object' || parsed.tokens === null) return;
+    const elapsedSeconds = Math.max(0, wallNow - parsed.at) / 1000;
+    const now = this.clock();
+    for (const [key, level] of Object.entries(parsed.tokens)) {
+      if (typeof level !== 'number' || !Number.isFinite(level)) continue;
+      const tokens = Math.min(this.plan.burst, level + elapsedSeconds * this.plan.eventsPerSecond);
+      if (tokens < this.plan.burst) this.buckets.set(key, { tokens, at: now });
     }
   }
 

@@ -6,7 +6,7 @@
 // A crash may repeat: the request in flight (its rows are given back by the next drainer at once).
 import { randomUUID } from 'node:crypto';
 import type { AmplitudeEvent } from '@dr/shared';
-import { type DropReason, Spool, type SpooledEvent } from '../spool/spool.ts';
+import { type DropReason, openSpoolSafely, Spool, type SpooledEvent } from '../spool/spool.ts';
 import { DEFAULT_TIMEOUT_MS, requestBody, sendEvents } from '../transport/amplitude-transport.ts';
 import type { SendResult, ThrottleDetails } from '../transport/send-result.ts';
 import { BATCH_PLAN, DevicePacer, identityCounts, type PacingPlan, planForBacklog } from './device-pacing.ts';
@@ -96,7 +96,7 @@ export async function drain(options: DrainOptions): Promise<DrainSummary> {
     });
     if (release === undefined) {
       log('another drainer holds the lock');
-      return { sent: 0, dropped: {}, left: 0, nextRetryAt: null, stoppedBecause: 'locked' };
+      return { sent: 0, dropped: {}, ...depthOf(options), stoppedBecause: 'locked' };
     }
     let spool: Spool | undefined;
     try {
@@ -110,6 +110,20 @@ export async function drain(options: DrainOptions): Promise<DrainSummary> {
   } finally {
     clearTimeout(deadline);
     options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** What is left in the spool, read without the lock (for a run that did not get it). */
+function depthOf(options: DrainOptions): Pick<DrainSummary, 'left' | 'nextRetryAt'> {
+  const spool = openSpoolSafely({ dir: options.spoolDir, ...(options.now ? { now: options.now } : {}) });
+  if (spool === undefined) return { left: 0, nextRetryAt: null };
+  try {
+    const depth = spool.depth();
+    return { left: depth.events, nextRetryAt: depth.events === 0 ? null : depth.nextAttemptAt };
+  } catch {
+    return { left: 0, nextRetryAt: null };
+  } finally {
+    spool.close();
   }
 }
 
@@ -186,6 +200,7 @@ class DrainRun {
       );
       this.plan = plan;
       this.pacer = new DevicePacer(plan);
+      this.pacer.load(this.spool.getMeta(pacingMetaKey(plan)), this.now());
     }
     const limit = Math.min(plan.maxEventsPerRequest, this.maxEventsPerRequest);
     return this.spool.claimDue(limit, this.options.leaseMs ?? DEFAULT_LEASE_MS);
@@ -215,6 +230,7 @@ class DrainRun {
       const wait = this.pacer!.delayFor(counts);
       if (wait > 0 && !(await this.pause(wait))) return this.giveBack([piece, ...queue]);
       this.pacer!.take(counts);
+      this.spool.setMeta(pacingMetaKey(plan), this.pacer!.save(this.now()));
 
       const result = await sendEvents({
         endpoint: this.options.endpoint,
@@ -457,6 +473,11 @@ class DrainRun {
     this.log(`stopped (${stoppedBecause}): sent ${summary.sent}, left ${summary.left}`);
     return summary;
   }
+}
+
+/** Meta key of the saved token buckets of one API (each API has its own limits). */
+function pacingMetaKey(plan: PacingPlan): string {
+  return `pacing_${plan.api}`;
 }
 
 function parseEvent(json: string): AmplitudeEvent | undefined {

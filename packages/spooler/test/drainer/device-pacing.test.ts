@@ -75,3 +75,34 @@ describe('pacing plans', () => {
     expect(pacer.delayFor(ten('c', 'u'))).toBe(0);
   });
 });
+
+describe('pacing across runs', () => {
+  const ten = identityCounts(Array.from({ length: 10 }, () => ({ device_id: 'a' })));
+
+  it('a new pacer loaded from a saved one owes the same wait, less the time since', () => {
+    const clock = 0;
+    const first = new DevicePacer(HTTP_V2_PLAN, () => clock);
+    first.take(ten);
+    const saved = first.save(1_000_000);
+
+    const second = new DevicePacer(HTTP_V2_PLAN, () => clock);
+    second.load(saved, 1_000_000);
+    expect(second.delayFor(ten)).toBe(Math.ceil((10 / HTTP_V2_PLAN.eventsPerSecond) * 1000));
+
+    const third = new DevicePacer(HTTP_V2_PLAN, () => clock);
+    third.load(saved, 1_000_000 + 400);
+    expect(third.delayFor(ten)).toBe(Math.ceil(((10 - 0.4 * HTTP_V2_PLAN.eventsPerSecond) / 15) * 1000));
+  });
+
+  it('a clock gone back refills nothing; garbage loads as nothing', () => {
+    const first = new DevicePacer(HTTP_V2_PLAN, () => 0);
+    first.take(ten);
+    const second = new DevicePacer(HTTP_V2_PLAN, () => 0);
+    second.load(first.save(5_000), 1_000);
+    expect(second.delayFor(ten)).toBeGreaterThan(600);
+    const fresh = new DevicePacer(HTTP_V2_PLAN, () => 0);
+    fresh.load('not json', 0);
+    fresh.load(undefined, 0);
+    expect(fresh.delayFor(ten)).toBe(0);
+  });
+});

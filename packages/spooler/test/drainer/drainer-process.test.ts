@@ -1,0 +1,279 @@
+// The drainer as the separate process the CLI starts: the entry script bundled the way it ships
+// (esbuild, better-sqlite3 external), run with only its environment, killed with SIGKILL at random
+// moments, and started by the spawn helper.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { drain } from '../../src/drainer/drainer.ts';
+import { DRAINER_LOCK_STALE_MS, drainerLockPath, isDrainerLockHeld } from '../../src/drainer/drainer-lock.ts';
+import { CHILD_ENV_KEYS, childEnv, spawnDrainerIfDue } from '../../src/drainer/spawn-drainer.ts';
+import {
+  API_KEY,
+  type FakeAmplitude,
+  fillSpool,
+  startFakeAmplitude,
+  tempDir,
+  withSpool,
+} from './fixtures.ts';
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Inside the package, so the bundle finds better-sqlite3 in the package's node_modules.
+const bundleDir = join(packageRoot, 'node_modules', '.cache', `drainer-test-${process.pid}`);
+const script = join(bundleDir, 'drainer.mjs');
+
+let fake: FakeAmplitude;
+let dir: string;
+let removeDir: () => void;
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  await build({
+    entryPoints: [join(packageRoot, 'src', 'drainer', 'entry.ts')],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    // proper-lockfile and its dependencies are CommonJS and require Node's built-ins.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+  fake = await startFakeAmplitude();
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await fake.close();
+  rmSync(bundleDir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await fake.setFault(null);
+  fake.setLatency(0);
+  fake.reset();
+  ({ dir, remove: removeDir } = tempDir());
+});
+afterEach(() => removeDir());
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startDrainer(env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [script], {
+    env: {
+      DR_TELEMETRY_SPOOL_DIR: dir,
+      DR_TELEMETRY_ENDPOINT: fake.url,
+      DR_TELEMETRY_API_KEY: API_KEY,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = once(child, 'exit').then(([code]) => {
+    children.delete(child);
+    return code as number | null;
+  });
+  return { child, output: () => output, exited };
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Makes a lock left by a killed drainer look as old as a stale one, instead of waiting 5 s. */
+function ageLock(): void {
+  const past = new Date(Date.now() - DRAINER_LOCK_STALE_MS - 1_000);
+  try {
+    utimesSync(drainerLockPath(dir), past, past);
+  } catch {
+    // No lock left: the drainer was killed before taking it, or after giving it back.
+  }
+}
+
+/** A small seeded generator, so a failing run can be replayed from the seed in its message. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+describe('the drainer process', () => {
+  it('drains, exits 0 and prints nothing; debug lines go to drainer.log (0600) only', async () => {
+    const events = fillSpool(dir, 12);
+    const quiet = startDrainer();
+    expect(await quiet.exited).toBe(0);
+    expect(quiet.output()).toBe('');
+    expect(fake.ingested.map((event) => event.insert_id)).toEqual(events.map((event) => event.insert_id));
+    expect(existsSync(join(dir, 'drainer.log'))).toBe(false);
+
+    fillSpool(dir, 1);
+    const debug = startDrainer({ DR_TELEMETRY_DEBUG: '1' });
+    expect(await debug.exited).toBe(0);
+    expect(debug.output()).toBe('');
+    const log = join(dir, 'drainer.log');
+    expect(statSync(log).mode & 0o777).toBe(0o600);
+    expect(readFileSync(log, 'utf8')).toMatch(/summary: \{"sent":1,/);
+  });
+
+  it('names itself dr-telemetry-drain, and exits 0 at its deadline when the collector never answers', async () => {
+    fillSpool(dir, 2);
+    await fake.setFault('hang');
+    const started = Date.now();
+    const drainer = startDrainer({ DR_DRAINER_DEADLINE_MS: '1500' });
+    await waitUntil(() => fake.stats.held > 0, 5_000, 'a held request');
+    const args = execFileSync('ps', ['-o', 'args=', '-p', String(drainer.child.pid)], { encoding: 'utf8' });
+    expect(args).toContain('dr-telemetry-drain');
+    expect(await drainer.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(1_500 + 1_500);
+    expect(withSpool(dir, (spool) => spool.hasDue())).toBe(true);
+  });
+
+  it('exits 0 on a refused endpoint setting, logging why', async () => {
+    fillSpool(dir, 1);
+    const drainer = startDrainer({
+      DR_TELEMETRY_ENDPOINT: 'http://collector.example.com',
+      DR_TELEMETRY_DEBUG: 'true',
+    });
+    expect(await drainer.exited).toBe(0);
+    expect(drainer.output()).toBe('');
+    expect(readFileSync(join(dir, 'drainer.log'), 'utf8')).toContain('TelemetryEndpointError');
+    expect(fake.stats.requests).toBe(0);
+  });
+
+  it('20 SIGKILLs at random moments lose nothing; every event is ingested once', async () => {
+    const seed = Date.now() % 100_000;
+    const next = random(seed);
+    const events = fillSpool(dir, 2_000);
+    fake.setLatency(25);
+    for (let kill = 0; kill < 20; kill += 1) {
+      events.push(...fillSpool(dir, 10));
+      const drainer = startDrainer();
+      await new Promise((resolve) => setTimeout(resolve, next() * 400));
+      drainer.child.kill('SIGKILL');
+      await drainer.exited;
+      ageLock();
+    }
+    const last = startDrainer({ DR_DRAINER_DEADLINE_MS: '20000' });
+    expect(await last.exited).toBe(0);
+    // Rows leased in the instant between a claim and its in-flight note wait out their lease.
+    await drain({
+      spoolDir: dir,
+      endpoint: fake.url,
+      apiKey: API_KEY,
+      deadlineMs: 20_000,
+      now: () => Date.now() + 61_000,
+    });
+
+    const missing = events.filter((event) => !fake.ingestedByInsertId.has(event.insert_id));
+    expect(missing.length, `seed ${seed}`).toBe(0);
+    expect(fake.ingested.length, `seed ${seed}`).toBe(events.length);
+    expect(fake.stats.throttled, `seed ${seed}`).toBe(0);
+    expect(withSpool(dir, (spool) => spool.depth().events)).toBe(0);
+  }, 60_000);
+
+  it('a SIGKILLed drainer’s lock blocks the next one for a few seconds only', async () => {
+    const events = fillSpool(dir, 3);
+    await fake.setFault('hang');
+    const killed = startDrainer();
+    await waitUntil(() => fake.stats.held > 0, 5_000, 'a held request');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    await fake.setFault(null);
+
+    const blocked = startDrainer({ DR_TELEMETRY_DEBUG: '1' });
+    expect(await blocked.exited).toBe(0);
+    expect(readFileSync(join(dir, 'drainer.log'), 'utf8')).toContain('another drainer holds the lock');
+    expect(fake.ingested).toHaveLength(0);
+
+    await waitUntil(() => !isDrainerLockHeld(dir), DRAINER_LOCK_STALE_MS + 2_000, 'the lock going stale');
+    const taker = startDrainer();
+    expect(await taker.exited).toBe(0);
+    expect(fake.ingested.map((event) => event.insert_id).sort()).toEqual(
+      events.map((event) => event.insert_id).sort(),
+    );
+  }, 20_000);
+});
+
+describe('spawnDrainerIfDue', () => {
+  const options = (env: NodeJS.ProcessEnv = {}) => ({
+    spoolDir: dir,
+    drainerScript: script,
+    env: { DR_TELEMETRY_ENDPOINT: fake.url, DR_TELEMETRY_API_KEY: API_KEY, ...env },
+  });
+
+  it('skips when nothing is due, asking an open spool or the file', () => {
+    expect(spawnDrainerIfDue({ ...options(), spool: { hasDue: () => false } })).toEqual({
+      spawned: false,
+      reason: 'nothing-due',
+    });
+    withSpool(dir, () => {});
+    expect(spawnDrainerIfDue(options())).toEqual({ spawned: false, reason: 'nothing-due' });
+  });
+
+  it('skips while a live drainer holds the lock', () => {
+    mkdirSync(drainerLockPath(dir));
+    expect(spawnDrainerIfDue({ ...options(), spool: { hasDue: () => true } })).toEqual({
+      spawned: false,
+      reason: 'drainer-running',
+    });
+  });
+
+  it('starts a detached drainer with only its own environment, which delivers the events', async () => {
+    const events = fillSpool(dir, 4);
+    fake.setLatency(300);
+    const result = spawnDrainerIfDue(
+      options({ SECRET_TOKEN: 'do-not-pass', HTTPS_PROXY: '', NO_PROXY: '*' }),
+    );
+    expect(result.spawned).toBe(true);
+    if (!result.spawned) return;
+    const environ = readFileSync(`/proc/${result.pid}/environ`, 'utf8').split('\0').filter(Boolean);
+    expect(environ.map((entry) => entry.split('=')[0]).sort()).toEqual(
+      [
+        'DR_TELEMETRY_API_KEY',
+        'DR_TELEMETRY_ENDPOINT',
+        'DR_TELEMETRY_SPOOL_DIR',
+        'HTTPS_PROXY',
+        'NO_PROXY',
+      ].sort(),
+    );
+    // Detached: the leader of its own process group, so a terminal's signals do not reach it.
+    const pgid = execFileSync('ps', ['-o', 'pgid=', '-p', String(result.pid)], { encoding: 'utf8' }).trim();
+    expect(Number(pgid)).toBe(result.pid);
+    await fake.waitFor(() => fake.ingested.length === events.length, { timeoutMs: 10_000 });
+  });
+
+  it('never throws: a folder that vanished is a reason, not an error', () => {
+    const result = spawnDrainerIfDue({
+      ...options(),
+      spoolDir: join(dir, 'gone'),
+      spool: { hasDue: () => true },
+    });
+    expect(result).toMatchObject({ spawned: false, reason: 'spawn-failed' });
+  });
+
+  it('passes on only the allowlisted variables, and the spool folder', () => {
+    const env = childEnv(
+      { PATH: '/bin', HOME: '/home/x', NODE_OPTIONS: '--inspect', DR_TELEMETRY_DEBUG: '1' },
+      dir,
+    );
+    expect(env).toEqual({ DR_TELEMETRY_DEBUG: '1', DR_TELEMETRY_SPOOL_DIR: dir });
+    expect(CHILD_ENV_KEYS).not.toContain('NODE_OPTIONS');
+  });
+});
