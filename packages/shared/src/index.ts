@@ -4,6 +4,7 @@ export * from './errors/dr-error.ts';
 export * from './fs/private-files.ts';
 export * from './paths/paths.ts';
 export * from './telemetry/amplitude-event.ts';
+export * from './telemetry/ci-detection.ts';
 export * from './telemetry/consent-text.ts';
 export * from './telemetry/enablement.ts';
 export * from './telemetry/event-builder.ts';

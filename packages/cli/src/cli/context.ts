@@ -1,17 +1,21 @@
 // What every command receives besides its options: the standard streams and environment of
 // this run (tests replace them), the telemetry recorder, and what the runner needs to learn
 // back from the command.
-import type { EventPropertyValue } from '@dr/shared';
+import type { EventProperties, EventType } from '@dr/shared';
 import type { BaseContext } from 'clipanion';
 
-/** Records the command's domain events (auth_*, template_*, …). Never throws, never blocks on I/O beyond the spool. */
+/**
+ * Records the command's domain events (auth_*, template_*, …) with properties declared in the
+ * shared event schema. Never throws and never waits: an event is one INSERT into the spool, or
+ * nothing at all when telemetry is off.
+ */
 export interface CommandTelemetry {
-  record(eventType: string, properties?: Readonly<Record<string, EventPropertyValue>>): void;
+  record<T extends EventType>(eventType: T, properties: EventProperties<T>): void;
 }
 
 export interface DrContext extends BaseContext {
   readonly env: NodeJS.ProcessEnv;
-  readonly telemetry: CommandTelemetry;
+  telemetry: CommandTelemetry;
   /** The error a command failed with, left here by DrCommand for the runner's telemetry. */
   failure?: unknown;
 }

@@ -1,11 +1,12 @@
 // The runner: parses argv with clipanion, prints help and usage errors, runs the command and
 // returns its exit code. Usage errors go to stderr with exit 2 and never show a stack unless
 // --debug is given. Nothing here calls process.exit: bin/dr does, once, with the code returned.
-import { buildInfo, ExitCode } from '@dr/shared';
+import { buildInfo, DrError, ExitCode } from '@dr/shared';
 import { Builtins, Cli, Command, type CommandClass, Option } from 'clipanion';
 import { commandGroups, commandTree } from './command-tree.ts';
 import type { DrContext } from './context.ts';
 import { GLOBAL_OPTIONS_HELP } from './dr-command.ts';
+import { beginTelemetry, factsOf, globalOptionsOf, mayAskForConsent } from './telemetry-middleware.ts';
 
 /** Options that every command takes; accepted before the command path too (`dr --debug auth check`). */
 const GLOBAL_BOOLEAN_FLAGS = new Set(['--debug', '--verbose', '--disable-telemetry']);
@@ -70,25 +71,49 @@ function commandsReachableFrom(args: readonly string[]): readonly CommandClass<D
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
   const args = moveLeadingGlobalFlags(argv);
+  const debug = globalOptionsOf(args).debug;
   // Stacks point into the minified bundle; under --debug map them back to the sources.
-  if (args.includes('--debug')) process.setSourceMapsEnabled(true);
+  if (debug) process.setSourceMapsEnabled(true);
   const cli = createCli(args);
-  let command: Command<DrContext>;
+  let command: Command<DrContext> | undefined;
+  let usageError: unknown;
   try {
     command = cli.process(args, context);
   } catch (error) {
-    context.stderr.write(cli.error(error, { colored: false }));
-    if (args.includes('--debug') && error instanceof Error && error.stack)
-      context.stderr.write(`${error.stack}\n`);
-    return ExitCode.usage;
+    usageError = error;
   }
-  if (command.help || isHelpRequest(args)) {
+  const facts = factsOf(cli, args);
+  const telemetry = await beginTelemetry(
+    args,
+    context,
+    command !== undefined && mayAskForConsent(command, facts, args),
+  );
+  context.telemetry = telemetry;
+  // Ctrl-C still records how the command ended (exit 130), then exits as the shell expects.
+  const onInterrupt = () => {
+    telemetry.commandFinished(facts, ExitCode.interrupted, new DrError('INTERRUPTED', 'Interrupted.'));
+    telemetry.finish();
+    process.exit(ExitCode.interrupted);
+  };
+  if (telemetry.active) process.once('SIGINT', onInterrupt);
+  telemetry.commandStarted(facts);
+  let exitCode: number;
+  if (command === undefined) {
+    context.stderr.write(cli.error(usageError, { colored: false }));
+    if (debug && usageError instanceof Error && usageError.stack)
+      context.stderr.write(`${usageError.stack}\n`);
+    exitCode = ExitCode.usage;
+  } else {
+    exitCode = await cli.run(command, context);
     // clipanion answers `<command> --help` with its own help command; add the global options.
-    const exitCode = await cli.run(command, context);
-    if (!(command instanceof ListCommandsCommand)) context.stdout.write(`\n${GLOBAL_OPTIONS_HELP}`);
-    return exitCode;
+    if ((command.help || isHelpRequest(args)) && !(command instanceof ListCommandsCommand)) {
+      context.stdout.write(`\n${GLOBAL_OPTIONS_HELP}`);
+    }
   }
-  return cli.run(command, context);
+  process.off('SIGINT', onInterrupt);
+  telemetry.commandFinished(facts, exitCode, context.failure ?? usageError);
+  telemetry.finish();
+  return exitCode;
 }
 
 function isHelpRequest(args: readonly string[]): boolean {

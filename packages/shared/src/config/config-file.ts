@@ -50,10 +50,14 @@ export function readConfig(file: string): DrConfig {
 }
 
 /**
- * Applies `changes` to the config file under a lock and rewrites it atomically, preserving
- * comments and unrelated keys. Returns the config as written.
+ * Applies `changes` (or the changes a function computes from the current content, inside the
+ * lock) to the config file under a lock and rewrites it atomically, preserving comments and
+ * unrelated keys. Returns the config as written.
  */
-export async function updateConfig(file: string, changes: readonly ConfigChange[]): Promise<DrConfig> {
+export async function updateConfig(
+  file: string,
+  changes: readonly ConfigChange[] | ((current: DrConfig) => readonly ConfigChange[]),
+): Promise<DrConfig> {
   ensurePrivateDir(dirname(file));
   const release = await lockfile.lock(file, {
     realpath: false,
@@ -64,7 +68,9 @@ export async function updateConfig(file: string, changes: readonly ConfigChange[
     const text = readConfigText(file);
     const doc = text === undefined ? new Document({}) : parseConfigDocument(file, text);
     if (doc.contents === null) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
-    for (const change of changes) {
+    // A function sees the file as it is inside the lock: "set unless already set" stays atomic.
+    const list = typeof changes === 'function' ? changes((doc.toJS() ?? {}) as DrConfig) : changes;
+    for (const change of list) {
       if (change.value === undefined) doc.deleteIn(change.path);
       else doc.setIn(change.path, change.value);
     }

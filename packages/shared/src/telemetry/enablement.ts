@@ -96,12 +96,24 @@ function standingChoice(config: TelemetryConfig | undefined, promptVersion: numb
   return (config.last_prompt_version ?? 0) >= promptVersion ? true : undefined;
 }
 
+/**
+ * Rule 1 alone: the user's own opt-out for this run. Needs nothing but the flag and the
+ * environment, so the CLI checks it before reading any file (an opted-out run opens none).
+ */
+export function userOptOut(
+  disableTelemetry: boolean,
+  env: Readonly<Record<string, string | undefined>>,
+): 'flag' | 'do-not-track' | 'dr-disable-env' | undefined {
+  if (disableTelemetry) return 'flag';
+  if (optsOut(env.DO_NOT_TRACK)) return 'do-not-track';
+  if (optsOut(env.DATAROBOT_CLI_DISABLE_TELEMETRY)) return 'dr-disable-env';
+  return undefined;
+}
+
 /** Applies SPEC §3, highest rule first. Pure: the same input always gives the same decision. */
 export function decideTelemetry(input: TelemetryDecisionInput): TelemetryDecision {
-  const { env } = input;
-  if (input.flags.disableTelemetry) return off('flag');
-  if (optsOut(env.DO_NOT_TRACK)) return off('do-not-track');
-  if (optsOut(env.DATAROBOT_CLI_DISABLE_TELEMETRY)) return off('dr-disable-env');
+  const optOut = userOptOut(input.flags.disableTelemetry, input.env);
+  if (optOut !== undefined) return off(optOut);
   if (input.policy?.enabled === false) return off('policy', input.policy.problem);
 
   const wanted = wantedDecision(input);

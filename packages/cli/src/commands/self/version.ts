@@ -29,6 +29,7 @@ export class SelfVersionCommand extends DrCommand {
       os: process.platform,
       arch: process.arch,
     };
+    this.context.telemetry.record('self_version', {});
     if (this.outputFormat === 'json') {
       this.context.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
     } else {

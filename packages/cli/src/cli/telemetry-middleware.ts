@@ -1,0 +1,116 @@
+// Telemetry around every command (SPEC §3, §4): the opt-out checked before any file is read,
+// the facts of the command line (path, argument count, flag names), and the start of the run's
+// telemetry, loaded lazily so that an opted-out run pays nothing.
+import { userOptOut } from '@dr/shared';
+import type { Cli, Command } from 'clipanion';
+import { type CommandFacts, commandFacts, declaredOptions } from '../telemetry/command-facts.ts';
+import { inactiveTelemetryRun, type TelemetryRun } from '../telemetry/telemetry-run.ts';
+import { commandGroups, commandTree } from './command-tree.ts';
+import type { DrContext } from './context.ts';
+
+/** The global options every command takes, as clipanion definitions. */
+export const GLOBAL_OPTION_DEFINITIONS = [
+  '--config #0',
+  '--debug',
+  '--verbose',
+  '--disable-telemetry',
+] as const;
+
+export interface GlobalOptions {
+  readonly config: string | undefined;
+  readonly debug: boolean;
+  readonly disableTelemetry: boolean;
+}
+
+/** The global options of a command line, read from its words (it may not parse at all). */
+export function globalOptionsOf(args: readonly string[]): GlobalOptions {
+  let config: string | undefined;
+  let debug = false;
+  let disableTelemetry = false;
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
+    if (arg === '--') break;
+    if (arg === '--debug') debug = true;
+    else if (arg === '--disable-telemetry') disableTelemetry = true;
+    else if (arg === '--config') config = args[++index];
+    else if (arg.startsWith('--config=')) config = arg.slice('--config='.length);
+  }
+  return { config, debug, disableTelemetry };
+}
+
+/** The facts telemetry may know of a command line, whether or not it parsed. */
+export function factsOf(cli: Cli<DrContext>, args: readonly string[]): CommandFacts {
+  const path = commandPathOf(args);
+  if (path === undefined) return commandFacts(lineWithoutCommand(args), 0, args, []);
+  const command = path.join(' ');
+  const definition = cli.definitions().find((entry) => entry.path === `dr ${command}`);
+  const options = declaredOptions([
+    ...GLOBAL_OPTION_DEFINITIONS,
+    ...(definition?.options.map((option) => option.definition) ?? []),
+  ]);
+  return commandFacts(command, path.length, args, options);
+}
+
+/** Whether a parsed command line may show the first-run prompt or notice. */
+export function mayAskForConsent(
+  command: Command<DrContext>,
+  facts: CommandFacts,
+  args: readonly string[],
+): boolean {
+  if (command.help || args.includes('--help') || args.includes('-h')) return false;
+  // Managing telemetry, or just looking around, should not be interrupted by a question about it.
+  return (
+    !['help', 'version', 'unknown'].includes(facts.command) && !facts.command.startsWith('self telemetry')
+  );
+}
+
+export async function beginTelemetry(
+  args: readonly string[],
+  context: DrContext,
+  mayAsk: boolean,
+): Promise<TelemetryRun> {
+  const globals = globalOptionsOf(args);
+  if (userOptOut(globals.disableTelemetry, context.env) !== undefined) return inactiveTelemetryRun;
+  try {
+    const [{ resolvePaths }, { startTelemetry }] = await Promise.all([
+      import('@dr/shared'),
+      import('../telemetry/start-telemetry.ts'),
+    ]);
+    return await startTelemetry({
+      paths: resolvePaths({ configFlag: globals.config, env: context.env }),
+      env: context.env,
+      disableFlag: globals.disableTelemetry,
+      stdin: context.stdin,
+      stderr: context.stderr,
+      mayAsk,
+      debug: globals.debug,
+    });
+  } catch (error) {
+    if (globals.debug) context.stderr.write(`[telemetry] off for this run: ${String(error)}\n`);
+    return inactiveTelemetryRun;
+  }
+}
+
+function commandPathOf(args: readonly string[]): readonly string[] | undefined {
+  let best: readonly string[] | undefined;
+  for (const command of commandTree) {
+    for (const path of command.paths) {
+      const matches = path.length <= args.length && path.every((word, index) => args[index] === word);
+      if (matches && (best === undefined || path.length > best.length)) best = path;
+    }
+  }
+  return best;
+}
+
+/** What a line that names no command asked for: the version, a list of commands, or nothing known. */
+function lineWithoutCommand(args: readonly string[]): 'version' | 'help' | 'unknown' {
+  const end = args.indexOf('--');
+  const line = end === -1 ? args : args.slice(0, end);
+  if (line.includes('--version') || line.includes('-v')) return 'version';
+  const words = line.filter((arg) => !arg.startsWith('-'));
+  const isGroup =
+    words.length === 0 ||
+    (words.length === 1 && Object.hasOwn(commandGroups, words[0]!)) ||
+    (words.length === 2 && words[0] === 'self' && words[1] === 'telemetry');
+  return isGroup ? 'help' : 'unknown';
+}

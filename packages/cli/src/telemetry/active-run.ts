@@ -1,0 +1,163 @@
+// One run's telemetry: builds each event (schema-checked and scrubbed by @dr/shared), writes it
+// into the spool with one INSERT, and at the end hands the sending to a detached drainer.
+// Promises: never throws into the command, never prints unless debug is on, never waits on
+// the network. The spool (and better-sqlite3) is opened only when the first event is recorded.
+import { homedir, release, userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { buildEvent, buildInfo, type EventProperties, type EventType } from '@dr/shared';
+import { openSpoolSafely, type Spool, spawnDrainerIfDue } from '@dr/spooler';
+import type { CommandFacts } from './command-facts.ts';
+import type { TelemetryRun } from './telemetry-run.ts';
+import type { TelemetrySettings } from './telemetry-settings.ts';
+
+export interface ActiveRunOptions {
+  readonly settings: TelemetrySettings;
+  /** The base URL the drainer sends to. */
+  readonly endpoint: string;
+  readonly deviceId: string;
+  readonly sessionId: number;
+  readonly userId: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  /** Where debug lines go (stderr). */
+  readonly debugOutput: NodeJS.WritableStream;
+  readonly debug: boolean;
+}
+
+export class ActiveTelemetryRun implements TelemetryRun {
+  readonly active = true;
+  readonly #options: ActiveRunOptions;
+  readonly #common;
+  #spool: Spool | undefined | null = null;
+  #startedAt = performance.now();
+
+  constructor(options: ActiveRunOptions) {
+    this.#options = options;
+    this.#common = {
+      deviceId: options.deviceId,
+      sessionId: options.sessionId,
+      ...(options.userId === undefined ? {} : { userId: options.userId }),
+      appVersion: buildInfo.version,
+      osName: osName(),
+      osVersion: release(),
+      scrub: scrubContext(),
+    };
+  }
+
+  record<T extends EventType>(eventType: T, properties: EventProperties<T>): void {
+    try {
+      const event = buildEvent(eventType, properties, { ...this.#common, now: Date.now() });
+      if (this.#options.debug) this.#debug(`event ${JSON.stringify(event)}`);
+      const spool = this.#openSpool();
+      spool?.enqueue(event);
+    } catch (error) {
+      this.#debug(`event ${eventType} not recorded: ${describe(error)}`);
+    }
+  }
+
+  commandStarted(facts: CommandFacts): void {
+    this.#startedAt = performance.now();
+    this.record('command_started', {
+      command: facts.command,
+      args_count: facts.argsCount,
+      flags: [...facts.flags],
+    });
+  }
+
+  commandFinished(facts: CommandFacts, exitCode: number, failure: unknown): void {
+    const base = {
+      command: facts.command,
+      args_count: facts.argsCount,
+      flags: [...facts.flags],
+      duration_ms: Math.round(performance.now() - this.#startedAt),
+      exit_code: exitCode,
+    };
+    if (exitCode === 0) {
+      this.record('command_completed', { ...base, success: true });
+      return;
+    }
+    const errorType = failure === undefined ? undefined : errorTypeOf(failure);
+    this.record('command_failed', {
+      ...base,
+      success: false,
+      ...(errorType ? { error_type: errorType } : {}),
+    });
+    if (errorType !== undefined) this.record('error', { error_type: errorType, command: facts.command });
+  }
+
+  finish(): void {
+    const spool = this.#spool ?? undefined;
+    if (spool === undefined) return;
+    try {
+      const result = spawnDrainerIfDue({
+        spoolDir: this.#options.settings.spoolDir,
+        drainerScript: drainerScriptPath(),
+        env: {
+          ...this.#options.env,
+          DR_TELEMETRY_API_KEY: this.#options.settings.apiKey,
+          DR_TELEMETRY_ENDPOINT: this.#options.endpoint,
+        },
+        spool,
+      });
+      this.#debug(
+        result.spawned ? `drainer started (pid ${result.pid})` : `drainer not started: ${result.reason}`,
+      );
+    } finally {
+      spool.close();
+      this.#spool = undefined;
+    }
+  }
+
+  #openSpool(): Spool | undefined {
+    if (this.#spool === null) {
+      this.#spool = openSpoolSafely({ dir: this.#options.settings.spoolDir }, (error) =>
+        this.#debug(`spool unavailable: ${error.code}: ${error.message}`),
+      );
+    }
+    return this.#spool;
+  }
+
+  #debug(line: string): void {
+    if (!this.#options.debug) return;
+    try {
+      this.#options.debugOutput.write(`[telemetry] ${line}\n`);
+    } catch {
+      // Debug output is best effort.
+    }
+  }
+}
+
+/** The drainer bundle sits beside the CLI's chunks in dist/. */
+function drainerScriptPath(): string {
+  return fileURLToPath(new URL('./drainer.js', import.meta.url));
+}
+
+/** A class name or a stable code, never a message (messages may hold paths or values). */
+export function errorTypeOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(code)) return code;
+    const name = (error as { name?: unknown }).name;
+    if (typeof name === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name)) return name;
+  }
+  return 'Error';
+}
+
+function osName(): string {
+  return process.platform === 'win32'
+    ? 'windows'
+    : process.platform === 'darwin'
+      ? 'macos'
+      : process.platform;
+}
+
+function scrubContext(): { homeDir?: string; userName?: string } {
+  try {
+    return { homeDir: homedir(), userName: userInfo().username };
+  } catch {
+    return {};
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,95 @@
+// The telemetry part of drconfig.yaml, read without parsing YAML on every run. A JSON copy in
+// the spool folder is trusted while the config file keeps the same identity (inode, size,
+// mtime, ctime); any change to the file, or no copy, parses the YAML again. The copy holds no
+// secret: the token is kept only as a fingerprint (to find the cached DataRobot user id).
+// Promises: never throws; an unreadable config is reported, never guessed at.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { TelemetryConfig } from '@dr/shared';
+
+export interface TelemetryConfigView {
+  readonly telemetry: TelemetryConfig | undefined;
+  /** Fingerprint of the config's `token`, if it has one. */
+  readonly tokenFingerprint: string | undefined;
+}
+
+export type ConfigViewResult =
+  | {
+      readonly ok: true;
+      readonly view: TelemetryConfigView;
+      readonly fromCache: boolean;
+      readonly key: string;
+    }
+  | { readonly ok: false; readonly problem: string };
+
+/** A short, one-way fingerprint of a token: enough to tell tokens apart, useless to anyone else. */
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
+}
+
+export async function readTelemetryConfigView(
+  configFile: string,
+  cacheFile: string,
+): Promise<ConfigViewResult> {
+  const key = fileIdentity(configFile);
+  if (key === 'missing')
+    return { ok: true, view: { telemetry: undefined, tokenFingerprint: undefined }, fromCache: true, key };
+  const cached = readCache(cacheFile, configFile, key);
+  if (cached !== undefined) return { ok: true, view: cached, fromCache: true, key };
+  try {
+    const { readConfig } = await import('@dr/shared');
+    const config = readConfig(configFile);
+    const telemetry = isRecord(config.telemetry) ? (config.telemetry as TelemetryConfig) : undefined;
+    const token = typeof config.token === 'string' && config.token !== '' ? config.token : undefined;
+    return {
+      ok: true,
+      view: { telemetry, tokenFingerprint: token === undefined ? undefined : tokenFingerprint(token) },
+      fromCache: false,
+      key,
+    };
+  } catch (error) {
+    return { ok: false, problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Stores the view for the next runs. Never throws (a missing copy only costs a YAML parse). */
+export async function saveTelemetryConfigView(
+  cacheFile: string,
+  configFile: string,
+  key: string,
+  view: TelemetryConfigView,
+): Promise<void> {
+  try {
+    const { writeFileAtomic } = await import('@dr/shared');
+    writeFileAtomic(cacheFile, JSON.stringify({ configFile, key, view }), { durable: false });
+  } catch {
+    // Only a cache.
+  }
+}
+
+function fileIdentity(file: string): string {
+  try {
+    const stat = statSync(file, { bigint: true });
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+function readCache(cacheFile: string, configFile: string, key: string): TelemetryConfigView | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(cacheFile, 'utf8')) as {
+      configFile?: unknown;
+      key?: unknown;
+      view?: unknown;
+    };
+    if (parsed.configFile !== configFile || parsed.key !== key || !isRecord(parsed.view)) return undefined;
+    return parsed.view as unknown as TelemetryConfigView;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
