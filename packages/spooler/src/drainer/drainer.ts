@@ -348,15 +348,14 @@ class DrainRun {
   /** Devices and users throttled earlier in this run wait out their pause without another request. */
   private withoutHeld(piece: Item[]): Item[] {
     const sendable: Item[] = [];
+    const held = new Map<number, number[]>();
     for (const item of piece) {
       const until = this.heldFor(item);
-      if (until === undefined) {
-        sendable.push(item);
-      } else {
-        this.spool.retryLater([item.row.id], until);
-        this.heldAny = true;
-      }
+      if (until === undefined) sendable.push(item);
+      else held.set(until, [...(held.get(until) ?? []), item.row.id]);
     }
+    for (const [until, rowIds] of held) this.spool.retryLater(rowIds, until);
+    if (held.size > 0) this.heldAny = true;
     return sendable;
   }
 

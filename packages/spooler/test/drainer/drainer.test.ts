@@ -214,6 +214,16 @@ describe('drain: answers', () => {
     expect(third.nextRetryAt! - (Date.now() + 100_000)).toBeGreaterThan(115_000);
   });
 
+  it('a throttled device’s other events in the run wait too, without another request', async () => {
+    fillSpool(dir, 4);
+    fake.enqueueAnswers(413, 429);
+    expect(await run()).toMatchObject({ sent: 0, left: 4, stoppedBecause: 'backoff' });
+    expect(fake.requests.map((request) => [request.status, request.eventCount])).toEqual([
+      [413, 4],
+      [429, 2],
+    ]);
+  });
+
   it('in sequence: 413, then 429 for one half, then 200 for the other; the held half goes later', async () => {
     const events = fillSpool(dir, 4, (i) => makeEvent(i < 2 ? {} : { device_id: 'second-device-1' }));
     fake.enqueueAnswers(413, 429, 200);
