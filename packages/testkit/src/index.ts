@@ -3,3 +3,4 @@ export * from './amplitude/answers.ts';
 export * from './amplitude/endpoints.ts';
 export * from './amplitude/fake-amplitude.ts';
 export * from './amplitude/faults.ts';
+export * from './datarobot/index.ts';
