@@ -11,6 +11,11 @@ import type { BaseContext } from 'clipanion';
  */
 export interface CommandTelemetry {
   record<T extends EventType>(eventType: T, properties: EventProperties<T>): void;
+  /**
+   * Records nothing more in this run and starts no drainer: for the commands that change
+   * telemetry itself (disable, reset), so the user's choice holds from that moment.
+   */
+  stopRecording(): void;
 }
 
 export interface DrContext extends BaseContext {
@@ -18,4 +23,12 @@ export interface DrContext extends BaseContext {
   telemetry: CommandTelemetry;
   /** The error a command failed with, left here by DrCommand for the runner's telemetry. */
   failure?: unknown;
+}
+
+/** stdin and stderr are terminals: a person can be asked something. */
+export function isInteractive(context: DrContext): boolean {
+  return (
+    (context.stdin as { isTTY?: boolean }).isTTY === true &&
+    (context.stderr as { isTTY?: boolean }).isTTY === true
+  );
 }

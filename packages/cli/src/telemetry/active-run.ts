@@ -28,6 +28,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
   readonly #options: ActiveRunOptions;
   readonly #common;
   #spool: Spool | undefined | null = null;
+  #stopped = false;
   #startedAt = performance.now();
 
   constructor(options: ActiveRunOptions) {
@@ -44,6 +45,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
   }
 
   record<T extends EventType>(eventType: T, properties: EventProperties<T>): void {
+    if (this.#stopped) return;
     try {
       const event = buildEvent(eventType, properties, { ...this.#common, now: Date.now() });
       if (this.#options.debug) this.#debug(`event ${JSON.stringify(event)}`);
@@ -84,10 +86,15 @@ export class ActiveTelemetryRun implements TelemetryRun {
     if (errorType !== undefined) this.record('error', { error_type: errorType, command: facts.command });
   }
 
+  stopRecording(): void {
+    this.#stopped = true;
+  }
+
   finish(): void {
     const spool = this.#spool ?? undefined;
     if (spool === undefined) return;
     try {
+      if (this.#stopped) return;
       const result = spawnDrainerIfDue({
         spoolDir: this.#options.settings.spoolDir,
         drainerScript: drainerScriptPath(),

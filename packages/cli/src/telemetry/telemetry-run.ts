@@ -17,6 +17,7 @@ export interface TelemetryRun extends CommandTelemetry {
 export const inactiveTelemetryRun: TelemetryRun = {
   active: false,
   record: () => {},
+  stopRecording: () => {},
   commandStarted: () => {},
   commandFinished: () => {},
   finish: () => {},

@@ -1,7 +1,7 @@
 // `dr self telemetry disable`: turn usage telemetry off.
+import { resolvePaths } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { DrCommand } from '../../../cli/dr-command.ts';
-import { notImplementedYet } from '../../../cli/not-yet.ts';
 
 export class SelfTelemetryDisableCommand extends DrCommand {
   static override paths = [['self', 'telemetry', 'disable']];
@@ -22,6 +22,14 @@ export class SelfTelemetryDisableCommand extends DrCommand {
   reason = Option.String('--reason', { description: 'Why you turn it off (stored locally, never sent)' });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('self telemetry disable');
+    this.context.telemetry.stopRecording();
+    const { disableTelemetry } = await import('../../../telemetry/manage/consent.ts');
+    return disableTelemetry({
+      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      env: this.context.env,
+      disableFlag: this.disableTelemetry,
+      reason: this.reason,
+      stdout: this.context.stdout,
+    });
   }
 }

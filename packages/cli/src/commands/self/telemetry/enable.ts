@@ -1,7 +1,7 @@
 // `dr self telemetry enable`: turn usage telemetry on.
+import { resolvePaths } from '@dr/shared';
 import { Command } from 'clipanion';
 import { DrCommand } from '../../../cli/dr-command.ts';
-import { notImplementedYet } from '../../../cli/not-yet.ts';
 
 export class SelfTelemetryEnableCommand extends DrCommand {
   static override paths = [['self', 'telemetry', 'enable']];
@@ -17,6 +17,12 @@ export class SelfTelemetryEnableCommand extends DrCommand {
   });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('self telemetry enable');
+    const { enableTelemetry } = await import('../../../telemetry/manage/consent.ts');
+    return enableTelemetry({
+      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      env: this.context.env,
+      disableFlag: this.disableTelemetry,
+      stdout: this.context.stdout,
+    });
   }
 }

@@ -1,7 +1,8 @@
 // `dr self telemetry flush`: send pending telemetry now, in the foreground.
-import { Command } from 'clipanion';
+import { resolvePaths } from '@dr/shared';
+import { Command, Option } from 'clipanion';
+import { isNumber } from 'typanion';
 import { DrCommand, outputFormatOption } from '../../../cli/dr-command.ts';
-import { notImplementedYet } from '../../../cli/not-yet.ts';
 
 export class SelfTelemetryFlushCommand extends DrCommand {
   static override paths = [['self', 'telemetry', 'flush']];
@@ -20,8 +21,21 @@ export class SelfTelemetryFlushCommand extends DrCommand {
   });
 
   outputFormat = outputFormatOption();
+  timeout = Option.String('--timeout', {
+    description: 'Give up after this many seconds (default 120)',
+    validator: isNumber(),
+  });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('self telemetry flush');
+    const { flushTelemetry } = await import('../../../telemetry/manage/flush.ts');
+    return flushTelemetry({
+      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      env: this.context.env,
+      disableFlag: this.disableTelemetry,
+      timeoutMs: (this.timeout ?? 120) * 1000,
+      outputFormat: this.outputFormat,
+      stdout: this.context.stdout,
+      stderr: this.context.stderr,
+    });
   }
 }

@@ -1,7 +1,8 @@
 // `dr self telemetry info`: show what is collected, what never is, and the next events to be sent.
-import { Command } from 'clipanion';
+import { resolvePaths } from '@dr/shared';
+import { Command, Option } from 'clipanion';
+import { isNumber } from 'typanion';
 import { DrCommand, outputFormatOption } from '../../../cli/dr-command.ts';
-import { notImplementedYet } from '../../../cli/not-yet.ts';
 
 export class SelfTelemetryInfoCommand extends DrCommand {
   static override paths = [['self', 'telemetry', 'info']];
@@ -16,8 +17,19 @@ export class SelfTelemetryInfoCommand extends DrCommand {
   });
 
   outputFormat = outputFormatOption();
+  limit = Option.String('--limit', {
+    description: 'How many pending events to show (default 5)',
+    validator: isNumber(),
+  });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('self telemetry info');
+    const { showTelemetryInfo } = await import('../../../telemetry/manage/info.ts');
+    return showTelemetryInfo({
+      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      env: this.context.env,
+      limit: this.limit ?? 5,
+      outputFormat: this.outputFormat,
+      stdout: this.context.stdout,
+    });
   }
 }

@@ -1,7 +1,7 @@
 // `dr self telemetry reset`: forget this device: new device id, empty spool.
+import { resolvePaths } from '@dr/shared';
 import { Command } from 'clipanion';
 import { DrCommand } from '../../../cli/dr-command.ts';
-import { notImplementedYet } from '../../../cli/not-yet.ts';
 
 export class SelfTelemetryResetCommand extends DrCommand {
   static override paths = [['self', 'telemetry', 'reset']];
@@ -16,6 +16,12 @@ export class SelfTelemetryResetCommand extends DrCommand {
   });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('self telemetry reset');
+    this.context.telemetry.stopRecording();
+    const { resetTelemetry } = await import('../../../telemetry/manage/reset.ts');
+    return resetTelemetry({
+      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      env: this.context.env,
+      stdout: this.context.stdout,
+    });
   }
 }

@@ -1,7 +1,8 @@
 // `dr self telemetry status`: show whether telemetry is on, why, and what is waiting to be sent.
+import { resolvePaths } from '@dr/shared';
 import { Command } from 'clipanion';
+import { isInteractive } from '../../../cli/context.ts';
 import { DrCommand, outputFormatOption } from '../../../cli/dr-command.ts';
-import { notImplementedYet } from '../../../cli/not-yet.ts';
 
 export class SelfTelemetryStatusCommand extends DrCommand {
   static override paths = [['self', 'telemetry', 'status']];
@@ -23,6 +24,14 @@ export class SelfTelemetryStatusCommand extends DrCommand {
   outputFormat = outputFormatOption();
 
   protected async run(): Promise<number> {
-    return notImplementedYet('self telemetry status');
+    const { showTelemetryStatus } = await import('../../../telemetry/manage/status.ts');
+    return showTelemetryStatus({
+      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      env: this.context.env,
+      disableFlag: this.disableTelemetry,
+      isInteractive: isInteractive(this.context),
+      outputFormat: this.outputFormat,
+      stdout: this.context.stdout,
+    });
   }
 }

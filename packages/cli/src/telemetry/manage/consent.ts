@@ -1,0 +1,64 @@
+// `dr self telemetry enable|disable`: store the user's choice in drconfig.yaml (with the current
+// prompt version, so they are not asked again), and say plainly when a stronger rule (an
+// administrator's policy, DO_NOT_TRACK, CI, ...) still decides otherwise.
+import {
+  CONSENT_PROMPT_VERSION,
+  consentChanges,
+  DrError,
+  type DrPaths,
+  ExitCode,
+  updateConfig,
+} from '@dr/shared';
+import { readTelemetryState } from '../start-telemetry.ts';
+import { withExistingSpool } from './local-state.ts';
+
+export interface ConsentOptions {
+  readonly paths: DrPaths;
+  readonly env: NodeJS.ProcessEnv;
+  readonly disableFlag: boolean;
+  readonly stdout: NodeJS.WritableStream;
+}
+
+export async function enableTelemetry(options: ConsentOptions): Promise<number> {
+  const before = await readTelemetryState(options.paths, options.env, false, false);
+  if (before.decision.reason === 'policy') {
+    throw new DrError(
+      'TELEMETRY_LOCKED',
+      `Telemetry is locked off by your administrator (${options.paths.policyFile}); it cannot be enabled.`,
+      { exitCode: ExitCode.failure },
+    );
+  }
+  await updateConfig(
+    options.paths.configFile,
+    consentChanges(true, 'command', new Date(), CONSENT_PROMPT_VERSION),
+  );
+  const after = await readTelemetryState(options.paths, options.env, options.disableFlag, false);
+  options.stdout.write('Telemetry enabled. Thank you: this helps DataRobot improve dr.\n');
+  if (!after.decision.recordThisRun) {
+    options.stdout.write(
+      `Your choice is stored, but telemetry stays off here: ${after.decision.explanation}\n`,
+    );
+  }
+  return 0;
+}
+
+export async function disableTelemetry(
+  options: ConsentOptions & { readonly reason: string | undefined },
+): Promise<number> {
+  await updateConfig(options.paths.configFile, [
+    ...consentChanges(false, 'command', new Date(), CONSENT_PROMPT_VERSION),
+    // Kept on this machine only: nothing reads it to send.
+    { path: ['telemetry', 'disabled_reason'], value: options.reason },
+  ]);
+  options.stdout.write(
+    'Telemetry disabled: nothing is recorded or sent from now on, and no background process starts.\n',
+  );
+  const { spoolDir } = options.paths;
+  const pending = withExistingSpool(spoolDir, (spool) => spool.depth().events) ?? 0;
+  if (pending > 0) {
+    options.stdout.write(
+      `${pending} event(s) recorded earlier wait in ${spoolDir} and will not be sent; \`dr self telemetry reset\` deletes them.\n`,
+    );
+  }
+  return 0;
+}

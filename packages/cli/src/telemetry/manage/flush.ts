@@ -1,0 +1,104 @@
+// `dr self telemetry flush`: drain the spool in the foreground, with a progress bar on a
+// terminal, then a summary (sent, dropped with reasons, left, next retry). Waits for a
+// background drainer that holds the lock rather than racing it. Exit 1 when events that were
+// due could not be sent (collector down, throttled, key refused) or time ran out.
+import { DrError, type DrPaths, ExitCode } from '@dr/shared';
+import { type DrainProgress, type DrainSummary, drain } from '@dr/spooler';
+import { readTelemetryState } from '../start-telemetry.ts';
+import { isoOrNull, withExistingSpool } from './local-state.ts';
+
+export interface FlushOptions {
+  readonly paths: DrPaths;
+  readonly env: NodeJS.ProcessEnv;
+  readonly disableFlag: boolean;
+  readonly timeoutMs: number;
+  readonly outputFormat: 'text' | 'json';
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+const LOCK_POLL_MS = 200;
+
+export async function flushTelemetry(options: FlushOptions): Promise<number> {
+  const state = await readTelemetryState(options.paths, options.env, options.disableFlag, false);
+  const { spoolDir, apiKey } = state.settings;
+  const due = withExistingSpool(spoolDir, (spool) => spool.depth().due) ?? 0;
+  if (!state.decision.enabled || apiKey === '' || 'problem' in state.endpoint) {
+    const why = 'problem' in state.endpoint ? state.endpoint.problem : state.decision.explanation;
+    if (due > 0)
+      throw new DrError('TELEMETRY_OFF', `Nothing sent (${due} event(s) wait in the spool): ${why}`);
+    options.stdout.write(`Nothing to send. ${why}\n`);
+    return ExitCode.ok;
+  }
+  const progress =
+    options.stderr.isTTY === true && options.outputFormat === 'text'
+      ? progressBar(options.stderr, due)
+      : undefined;
+  const deadline = performance.now() + options.timeoutMs;
+  let summary: DrainSummary;
+  for (;;) {
+    summary = await drain({
+      spoolDir,
+      endpoint: state.endpoint.url,
+      apiKey,
+      deadlineMs: Math.max(0, deadline - performance.now()),
+      env: options.env,
+      ...(progress ? { onProgress: progress.update } : {}),
+    });
+    if (summary.stoppedBecause !== 'locked' || performance.now() >= deadline) break;
+    progress?.note('waiting for the background drainer to finish');
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+  progress?.done();
+  const ok = summary.stoppedBecause === 'empty';
+  const report = {
+    sent: summary.sent,
+    dropped: summary.dropped,
+    left: summary.left,
+    next_retry: isoOrNull(summary.nextRetryAt),
+    stopped_because: summary.stoppedBecause,
+    ok,
+  };
+  if (options.outputFormat === 'json') {
+    options.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const dropped = Object.entries(summary.dropped)
+      .map(([reason, count]) => `${count} ${reason.replace(/_/g, ' ')}`)
+      .join(', ');
+    options.stdout.write(
+      `Sent ${summary.sent} event(s)` +
+        `${dropped === '' ? '' : `, dropped ${dropped}`}` +
+        `, ${summary.left} left` +
+        `${report.next_retry && summary.left > 0 ? ` (next retry ${report.next_retry})` : ''}.\n`,
+    );
+    if (!ok)
+      options.stdout.write(`Not everything due was sent: ${STOP_EXPLANATIONS[summary.stoppedBecause]}\n`);
+  }
+  return ok ? ExitCode.ok : ExitCode.failure;
+}
+
+const STOP_EXPLANATIONS: Readonly<Record<DrainSummary['stoppedBecause'], string>> = {
+  empty: 'everything due was sent.',
+  deadline: 'the time limit ran out (see --timeout).',
+  rejected: 'Amplitude refused the request (API key, path or a block); the events are kept.',
+  backoff: 'the collector failed, timed out or throttled; the events are kept and retried later.',
+  locked: 'another drainer kept the spool busy until the time limit.',
+};
+
+function progressBar(stream: NodeJS.WritableStream, total: number) {
+  const width = 30;
+  const draw = (text: string) => stream.write(`\r\x1b[2K${text}`);
+  return {
+    update(progress: DrainProgress) {
+      const all = Math.max(total, progress.sent + progress.left, 1);
+      const filled = Math.round((progress.sent / all) * width);
+      draw(`[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${progress.sent}/${all} sent`);
+    },
+    note(text: string) {
+      draw(text);
+    },
+    done() {
+      stream.write('\r\x1b[2K');
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// Read-only looks at telemetry's local files for the `dr self telemetry` commands: the spool is
+// opened only if it already exists (looking never creates it), the session file is read as is.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SPOOL_FILE_NAME } from '@dr/shared';
+import { openSpoolSafely, type Spool } from '@dr/spooler';
+
+/** Runs `use` on the spool if one exists; undefined when there is none or it cannot be opened. */
+export function withExistingSpool<T>(spoolDir: string, use: (spool: Spool) => T): T | undefined {
+  if (!existsSync(join(spoolDir, SPOOL_FILE_NAME))) return undefined;
+  const spool = openSpoolSafely({ dir: spoolDir });
+  if (spool === undefined) return undefined;
+  try {
+    return use(spool);
+  } finally {
+    spool.close();
+  }
+}
+
+export interface SessionInfo {
+  readonly sessionId: number;
+  readonly lastSeen: number;
+}
+
+export function readSessionInfo(sessionFile: string): SessionInfo | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(sessionFile, 'utf8')) as {
+      session_id?: unknown;
+      last_seen?: unknown;
+    };
+    if (typeof parsed.session_id !== 'number' || typeof parsed.last_seen !== 'number') return undefined;
+    return { sessionId: parsed.session_id, lastSeen: parsed.last_seen };
+  } catch {
+    return undefined;
+  }
+}
+
+export function isoOrNull(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}

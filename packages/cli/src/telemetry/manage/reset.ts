@@ -1,0 +1,37 @@
+// `dr self telemetry reset`: the right to be forgotten on this machine. Every pending event is
+// deleted, the session and identity caches are removed, and the device id (if there was one) is
+// replaced by a new random one, so nothing recorded before can be linked to what comes after.
+import { rmSync } from 'node:fs';
+import { type DrPaths, isValidDeviceId, newDeviceId, readConfig, updateConfig } from '@dr/shared';
+import { telemetrySettings } from '../telemetry-settings.ts';
+import { withExistingSpool } from './local-state.ts';
+
+export interface ResetOptions {
+  readonly paths: DrPaths;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: NodeJS.WritableStream;
+}
+
+export async function resetTelemetry(options: ResetOptions): Promise<number> {
+  const settings = telemetrySettings(options.paths, options.env);
+  const deleted =
+    withExistingSpool(settings.spoolDir, (spool) => {
+      const { events } = spool.depth();
+      spool.clear();
+      return events;
+    }) ?? 0;
+  for (const file of [settings.sessionFile, settings.identityFile, settings.configCacheFile]) {
+    rmSync(file, { force: true });
+  }
+  const hadDeviceId = isValidDeviceId(readConfig(options.paths.configFile).telemetry?.device_id);
+  if (hadDeviceId) {
+    await updateConfig(options.paths.configFile, [
+      { path: ['telemetry', 'device_id'], value: newDeviceId() },
+    ]);
+  }
+  options.stdout.write(
+    `Telemetry reset: ${deleted} pending event(s) deleted` +
+      (hadDeviceId ? ', and this machine has a new random device id.\n' : '.\n'),
+  );
+  return 0;
+}

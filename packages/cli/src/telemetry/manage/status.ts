@@ -1,0 +1,81 @@
+// `dr self telemetry status`: whether telemetry is on and which rule decided, and the local
+// facts (device id, session, spool depth, oldest pending, last successful send, endpoint,
+// drainer). Reads only: it creates no file, and never shows the API key.
+
+import type { DrPaths } from '@dr/shared';
+import { isDrainerLockHeld, LAST_SUCCESS_META_KEY } from '@dr/spooler';
+import { readTelemetryState } from '../start-telemetry.ts';
+import { isoOrNull, readSessionInfo, withExistingSpool } from './local-state.ts';
+
+export interface StatusOptions {
+  readonly paths: DrPaths;
+  readonly env: NodeJS.ProcessEnv;
+  readonly disableFlag: boolean;
+  readonly isInteractive: boolean;
+  readonly outputFormat: 'text' | 'json';
+  readonly stdout: NodeJS.WritableStream;
+}
+
+export async function showTelemetryStatus(options: StatusOptions): Promise<number> {
+  const state = await readTelemetryState(
+    options.paths,
+    options.env,
+    options.disableFlag,
+    options.isInteractive,
+  );
+  const { settings, decision } = state;
+  const spool = withExistingSpool(settings.spoolDir, (opened) => ({
+    depth: opened.depth(),
+    lastSuccess: Number(opened.getMeta(LAST_SUCCESS_META_KEY) ?? Number.NaN),
+  }));
+  const session = readSessionInfo(settings.sessionFile);
+  const report = {
+    enabled: decision.enabled && state.configProblem === undefined,
+    recording: decision.recordThisRun && state.configProblem === undefined && 'url' in state.endpoint,
+    reason: state.configProblem === undefined ? decision.reason : 'config-invalid',
+    explanation: state.configProblem ?? decision.explanation,
+    device_id: state.view?.telemetry?.device_id ?? null,
+    session_id: session?.sessionId ?? null,
+    session_last_seen: isoOrNull(session?.lastSeen),
+    spool: {
+      path: settings.spoolDir,
+      events: spool?.depth.events ?? 0,
+      bytes: spool?.depth.bytes ?? 0,
+      due: spool?.depth.due ?? 0,
+      oldest_pending: isoOrNull(spool?.depth.oldestCreatedAt),
+      next_attempt: isoOrNull(spool?.depth.nextAttemptAt),
+    },
+    last_successful_send: isoOrNull(spool?.lastSuccess),
+    endpoint: 'url' in state.endpoint ? state.endpoint.url : null,
+    endpoint_problem: 'problem' in state.endpoint ? state.endpoint.problem : null,
+    api_key:
+      settings.apiKey === ''
+        ? 'missing'
+        : options.env.DR_TELEMETRY_API_KEY
+          ? 'from DR_TELEMETRY_API_KEY'
+          : 'built in',
+    drainer_running: isDrainerLockHeld(settings.spoolDir),
+  };
+  if (options.outputFormat === 'json') {
+    options.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  }
+  const rows: [string, string][] = [
+    ['telemetry', report.enabled ? 'on' : 'off'],
+    ['why', report.explanation],
+    ['device id', report.device_id ?? '(none yet)'],
+    [
+      'session',
+      report.session_id === null ? '(none)' : `${report.session_id} (last seen ${report.session_last_seen})`,
+    ],
+    ['pending events', `${report.spool.events} (${report.spool.due} due, ${report.spool.bytes} bytes)`],
+    ['oldest pending', report.spool.oldest_pending ?? '-'],
+    ['last sent', report.last_successful_send ?? 'never'],
+    ['endpoint', report.endpoint ?? `refused: ${report.endpoint_problem}`],
+    ['API key', report.api_key],
+    ['drainer', report.drainer_running ? 'running' : 'not running'],
+    ['spool folder', report.spool.path],
+  ];
+  options.stdout.write(`${rows.map(([name, value]) => `${name.padEnd(16)}${value}`).join('\n')}\n`);
+  return 0;
+}
