@@ -28,10 +28,10 @@ export async function enableTelemetry(options: ConsentOptions): Promise<number> 
       { exitCode: ExitCode.failure },
     );
   }
-  await updateConfig(
-    options.paths.configFile,
-    consentChanges(true, 'command', new Date(), CONSENT_PROMPT_VERSION),
-  );
+  await updateConfig(options.paths.configFile, [
+    ...consentChanges(true, 'command', new Date(), CONSENT_PROMPT_VERSION),
+    { path: ['telemetry', 'disabled_reason'], value: undefined },
+  ]);
   const after = await readTelemetryState(options.paths, options.env, options.disableFlag, false);
   options.stdout.write('Telemetry enabled. Thank you: this helps DataRobot improve dr.\n');
   if (!after.decision.recordThisRun) {
