@@ -1,0 +1,141 @@
+// The three bounds: count, bytes and age. Past one, the oldest rows go first, pruning stops at a
+// low-water mark 2% under the bound, every row dropped is counted exactly under its reason, and
+// the bounds hold in the file itself (read by a second connection) whenever enqueue returns.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { Spool } from '../../src/spool/spool.ts';
+import { sampleEvent, storedBytes, temporaryDirs } from './fixtures/spool-fixtures.ts';
+
+const newDir = temporaryDirs();
+const T0 = 1_800_000_000_000;
+
+function fileTotals(dir: string): { events: number; bytes: number } {
+  const db = new Database(join(dir, 'spool.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) AS events, coalesce(sum(bytes), 0) AS bytes FROM events').get() as {
+      events: number;
+      bytes: number;
+    };
+  } finally {
+    db.close();
+  }
+}
+
+describe('the count bound', () => {
+  it('drops the oldest down to 98% of maxEvents and counts each one', () => {
+    const dir = newDir();
+    const spool = Spool.open({ dir, maxEvents: 100 });
+    for (let index = 0; index < 150; index += 1) {
+      spool.enqueue(sampleEvent({ insertId: `e${index}` }));
+      expect(fileTotals(dir).events).toBeLessThanOrEqual(100);
+    }
+    // 101 → 98 at the 101st insert, then every third insert: 150 inserts leave 99.
+    const kept = spool.peek(1_000).map((row) => row.insertId);
+    expect(kept).toEqual(Array.from({ length: 99 }, (_, index) => `e${index + 51}`));
+    expect(spool.takeDroppedCounts()).toEqual({ max_events: 51 });
+    spool.close();
+  });
+
+  it('keeps the newest event even when the bound is one', () => {
+    const spool = Spool.open({ dir: newDir(), maxEvents: 1 });
+    spool.enqueue(sampleEvent({ insertId: 'a' }));
+    spool.enqueue(sampleEvent({ insertId: 'b' }));
+    expect(spool.peek(10).map((row) => row.insertId)).toEqual(['b']);
+    expect(spool.takeDroppedCounts()).toEqual({ max_events: 1 });
+    spool.close();
+  });
+
+  it('holds at the default 10,000 with a batch per ~200 inserts', () => {
+    const spool = Spool.open({ dir: newDir() });
+    for (let index = 0; index < 10_250; index += 1) spool.enqueue(sampleEvent());
+    const { events } = spool.depth();
+    expect(events).toBeLessThanOrEqual(10_000);
+    expect(events).toBeGreaterThanOrEqual(9_800);
+    expect(spool.takeDroppedCounts()).toEqual({ max_events: 10_250 - events });
+    spool.close();
+  });
+});
+
+describe('the byte bound', () => {
+  it('drops the oldest down to 98% of maxBytes and counts each one', () => {
+    const dir = newDir();
+    const size = storedBytes(sampleEvent({ insertId: 'e00', padding: 200 }));
+    const maxBytes = 10 * size;
+    const spool = Spool.open({ dir, maxBytes });
+    for (let index = 0; index < 30; index += 1) {
+      spool.enqueue(sampleEvent({ insertId: `e${String(index).padStart(2, '0')}`, padding: 200 }));
+      expect(fileTotals(dir).bytes).toBeLessThanOrEqual(maxBytes);
+    }
+    // Each crossing (11 rows) frees at least size + 2%: two rows go, leaving 9.
+    const kept = spool.peek(100).map((row) => row.insertId);
+    expect(kept.length).toBeGreaterThanOrEqual(9);
+    expect(kept.at(-1)).toBe('e29');
+    expect(spool.depth().bytes).toBe(kept.length * size);
+    expect(spool.takeDroppedCounts()).toEqual({ max_bytes: 30 - kept.length });
+    spool.close();
+  });
+
+  it('refuses an event that could never fit, and counts it too_large', () => {
+    const spool = Spool.open({ dir: newDir(), maxBytes: 2_000 });
+    spool.enqueue(sampleEvent({ insertId: 'small' }));
+    spool.enqueue(sampleEvent({ insertId: 'huge', padding: 5_000 }));
+    expect(spool.peek(10).map((row) => row.insertId)).toEqual(['small']);
+    expect(spool.takeDroppedCounts()).toEqual({ too_large: 1 });
+    spool.close();
+  });
+
+  it('counts multi-byte characters by their UTF-8 length', () => {
+    const spool = Spool.open({ dir: newDir() });
+    const event = { ...sampleEvent(), event_properties: { command: 'dr é€😀' } };
+    spool.enqueue(event);
+    expect(spool.depth().bytes).toBe(Buffer.byteLength(JSON.stringify(event)));
+    expect(spool.depth().bytes).toBeGreaterThan(JSON.stringify(event).length);
+    spool.close();
+  });
+});
+
+describe('the age bound', () => {
+  it('drops rows older than maxAgeMs at the next write or read, and counts them', () => {
+    const clock = { now: T0 };
+    const spool = Spool.open({ dir: newDir(), maxAgeMs: 1_000, now: () => clock.now });
+    spool.enqueue(sampleEvent({ insertId: 'old' }));
+    clock.now += 500;
+    spool.enqueue(sampleEvent({ insertId: 'young' }));
+
+    clock.now = T0 + 1_000;
+    expect(spool.peek(10).map((row) => row.insertId)).toEqual(['old', 'young']);
+    clock.now = T0 + 1_001;
+    expect(spool.claimDue(10, 60_000).map((row) => row.insertId)).toEqual(['young']);
+    clock.now = T0 + 1_501;
+    spool.enqueue(sampleEvent({ insertId: 'new' }));
+    expect(spool.peek(10).map((row) => row.insertId)).toEqual(['new']);
+    expect(spool.takeDroppedCounts()).toEqual({ max_age: 2 });
+    spool.close();
+  });
+
+  it('hasDue only reads, and skips rows past the age bound', () => {
+    const clock = { now: T0 };
+    const dir = newDir();
+    const spool = Spool.open({ dir, maxAgeMs: 1_000, now: () => clock.now });
+    spool.enqueue(sampleEvent({ insertId: 'old' }));
+    expect(spool.hasDue()).toBe(true);
+    clock.now = T0 + 1_001;
+    expect(spool.hasDue()).toBe(false);
+    expect(fileTotals(dir).events).toBe(1);
+    expect(spool.depth()).toMatchObject({ events: 0, due: 0, oldestCreatedAt: null });
+    expect(spool.takeDroppedCounts()).toEqual({ max_age: 1 });
+    spool.close();
+  });
+
+  it('counts each row under the first bound that takes it: count, then bytes', () => {
+    const size = storedBytes(sampleEvent({ insertId: 'a' }));
+    const spool = Spool.open({ dir: newDir(), maxEvents: 3, maxBytes: 5 * size });
+    for (const insertId of ['a', 'b', 'c']) spool.enqueue(sampleEvent({ insertId }));
+    // Four rows: a and b go for the count (down to 2); c and big are over the bytes: c goes.
+    spool.enqueue(sampleEvent({ insertId: 'big', padding: Math.floor(3.5 * size) }));
+    expect(spool.peek(10).map((row) => row.insertId)).toEqual(['big']);
+    expect(spool.takeDroppedCounts()).toEqual({ max_events: 2, max_bytes: 1 });
+    spool.close();
+  });
+});
