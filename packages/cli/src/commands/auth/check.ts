@@ -1,7 +1,7 @@
 // `dr auth check`: check that the stored credentials work.
 import { Command } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
+import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-flags.ts';
 
 export class AuthCheckCommand extends DrCommand {
   static override paths = [['auth', 'check']];
@@ -16,7 +16,14 @@ export class AuthCheckCommand extends DrCommand {
     examples: [['Check the credentials', '$0 auth check']],
   });
 
+  skipCertificateCheck = skipCertificateCheckOption();
+  caCert = caCertOption();
+
   protected async run(): Promise<number> {
-    return notImplementedYet('auth check');
+    const [{ checkAuth }, { commandIO }] = await Promise.all([
+      import('../../auth/check.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return checkAuth(commandIO(this));
   }
 }

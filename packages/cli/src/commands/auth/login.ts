@@ -1,7 +1,7 @@
 // `dr auth login`: log in to DataRobot and store an API token.
 import { Command, Option } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
+import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-flags.ts';
 
 export class AuthLoginCommand extends DrCommand {
   static override paths = [['auth', 'login']];
@@ -25,8 +25,14 @@ export class AuthLoginCommand extends DrCommand {
   noBrowser = Option.Boolean('--no-browser', false, {
     description: 'Print the login page instead of opening a browser',
   });
+  skipCertificateCheck = skipCertificateCheckOption();
+  caCert = caCertOption();
 
   protected async run(): Promise<number> {
-    return notImplementedYet('auth login');
+    const [{ login }, { commandIO }] = await Promise.all([
+      import('../../auth/login.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return login(commandIO(this), { url: this.url, noBrowser: this.noBrowser });
   }
 }

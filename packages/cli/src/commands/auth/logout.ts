@@ -1,7 +1,6 @@
 // `dr auth logout`: forget the stored DataRobot API token.
 import { Command } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
 
 export class AuthLogoutCommand extends DrCommand {
   static override paths = [['auth', 'logout']];
@@ -16,6 +15,10 @@ export class AuthLogoutCommand extends DrCommand {
   });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('auth logout');
+    const [{ logout }, { commandIO }] = await Promise.all([
+      import('../../auth/logout.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return logout(commandIO(this));
   }
 }

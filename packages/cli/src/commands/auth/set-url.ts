@@ -1,7 +1,6 @@
 // `dr auth set-url`: choose which DataRobot installation to use.
 import { Command, Option } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
 
 export class AuthSetUrlCommand extends DrCommand {
   static override paths = [['auth', 'set-url']];
@@ -23,6 +22,10 @@ export class AuthSetUrlCommand extends DrCommand {
   url = Option.String({ required: false, name: 'url' });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('auth set-url');
+    const [{ setUrl }, { commandIO }] = await Promise.all([
+      import('../../auth/set-url.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return setUrl(commandIO(this), this.url);
   }
 }

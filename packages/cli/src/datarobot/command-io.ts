@@ -1,0 +1,43 @@
+// What the implementation of a command gets from its command class: the streams, environment,
+// config flag, telemetry recorder and, for commands that talk to DataRobot, the TLS options and
+// telemetry ids. One shape for every area (auth, templates, dotenv, task, self), so the command
+// files stay a few lines long.
+import type { CommandTelemetry, DrContext } from '../cli/context.ts';
+import { type TelemetryIds, telemetryIdsOf } from './request-headers.ts';
+import type { TlsOptions } from './transport.ts';
+
+export interface CommandIO {
+  readonly configFlag: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly telemetry: CommandTelemetry;
+  /** The ids for the X-DataRobot-CLI-Session/Device headers, when telemetry is on. */
+  readonly telemetryIds: TelemetryIds | undefined;
+  readonly tls: TlsOptions;
+  readonly verbose: boolean;
+}
+
+export interface CommandIOSource {
+  readonly context: DrContext;
+  readonly config?: string | undefined;
+  readonly verbose?: boolean;
+  readonly skipCertificateCheck?: boolean;
+  readonly caCert?: string | undefined;
+}
+
+export function commandIO(command: CommandIOSource): CommandIO {
+  const { context } = command;
+  return {
+    configFlag: command.config,
+    env: context.env,
+    stdin: context.stdin,
+    stdout: context.stdout,
+    stderr: context.stderr,
+    telemetry: context.telemetry,
+    telemetryIds: telemetryIdsOf(context),
+    tls: { skipCertificateCheck: command.skipCertificateCheck === true, caCertFile: command.caCert },
+    verbose: command.verbose === true,
+  };
+}

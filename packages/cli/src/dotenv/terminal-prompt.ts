@@ -1,0 +1,102 @@
+// Questions asked on a terminal with node:readline, for the commands that may ask (dotenv setup,
+// auth set-url, templates setup). Prompts go to stderr so stdout stays the command's output.
+// Promises: nothing is asked unless stdin is a TTY (the caller gets a clear error instead);
+// secrets are never echoed; Ctrl-C is an interruption (exit 130) and end of input a cancellation.
+import { createInterface, type Interface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { DrError, ExitCode } from '@dr/shared';
+
+export interface AskOptions {
+  /** Shown in brackets and returned for an empty answer. */
+  readonly defaultValue?: string | undefined;
+  /** Do not echo what is typed. */
+  readonly secret?: boolean;
+}
+
+/** True when a person can answer: stdin is a terminal. */
+export function isInteractive(stdin: NodeJS.ReadableStream): boolean {
+  return (stdin as { isTTY?: boolean }).isTTY === true;
+}
+
+/** The error for a question that cannot be asked; `instead` says what to do. */
+export function noTerminal(instead: string): DrError {
+  return new DrError('NO_TERMINAL', `No terminal to ask on (stdin is not a TTY): ${instead}`, {
+    exitCode: ExitCode.usage,
+  });
+}
+
+export class TerminalPrompt {
+  private readonly readline: Interface;
+  private muted = false;
+  private pending: { reject: (error: Error) => void } | undefined;
+
+  private constructor(
+    stdin: NodeJS.ReadableStream,
+    private readonly stderr: NodeJS.WritableStream,
+  ) {
+    const output = new Writable({
+      write: (chunk, _encoding, done) => {
+        if (!this.muted) stderr.write(chunk);
+        done();
+      },
+    });
+    this.readline = createInterface({ input: stdin, output, terminal: true });
+    this.readline.on('SIGINT', () =>
+      this.fail(new DrError('INTERRUPTED', 'Interrupted.', { exitCode: ExitCode.interrupted })),
+    );
+    this.readline.on('close', () =>
+      this.fail(new DrError('PROMPT_CANCELLED', 'Cancelled: no answer was given.')),
+    );
+  }
+
+  /** Opens a prompt; throws NO_TERMINAL (with `instead`) when stdin is not a TTY. */
+  static open(stdin: NodeJS.ReadableStream, stderr: NodeJS.WritableStream, instead: string): TerminalPrompt {
+    if (!isInteractive(stdin)) throw noTerminal(instead);
+    return new TerminalPrompt(stdin, stderr);
+  }
+
+  /** Writes a line of explanation above the questions. */
+  say(text: string): void {
+    this.stderr.write(`${text}\n`);
+  }
+
+  ask(question: string, options: AskOptions = {}): Promise<string> {
+    const { defaultValue, secret = false } = options;
+    const shownDefault =
+      defaultValue === undefined || defaultValue === '' ? '' : ` [${secret ? 'keep current' : defaultValue}]`;
+    return new Promise<string>((resolve, reject) => {
+      this.pending = { reject };
+      this.readline.question(`${question}${shownDefault}: `, (answer) => {
+        this.pending = undefined;
+        if (secret) {
+          this.muted = false;
+          this.stderr.write('\n');
+        }
+        const trimmed = answer.trim();
+        resolve(trimmed === '' ? (defaultValue ?? '') : trimmed);
+      });
+      // The question is written before muting, so only the typed characters are hidden.
+      if (secret) this.muted = true;
+    });
+  }
+
+  /** Asks a yes/no question; an empty answer is `defaultYes`. */
+  async confirm(question: string, defaultYes = false): Promise<boolean> {
+    const answer = await this.ask(`${question} (${defaultYes ? 'Y/n' : 'y/N'})`);
+    if (answer === '') return defaultYes;
+    return /^y(es)?$/i.test(answer);
+  }
+
+  close(): void {
+    this.pending = undefined;
+    this.readline.removeAllListeners('close');
+    this.readline.close();
+  }
+
+  private fail(error: Error): void {
+    this.muted = false;
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(error);
+  }
+}

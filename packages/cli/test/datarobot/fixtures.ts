@@ -1,0 +1,87 @@
+// What the tests of the DataRobot commands share: a fake DataRobot per test, a home whose
+// drconfig.yaml points at it, dr started in the background (for flows a test takes part in,
+// such as the login), and the check that a request carried the headers of SPEC §4.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RecordedDataRobotRequest } from '@dr/testkit';
+import { expect } from 'vitest';
+import { DR_BIN, type DrHome, type DrResult } from '../support/run-dr.ts';
+
+export function writeDrConfig(
+  home: DrHome,
+  settings: { endpoint?: string; token?: string; extra?: string },
+): void {
+  mkdirSync(dirname(home.configFile), { recursive: true });
+  const lines = [
+    ...(settings.endpoint === undefined ? [] : [`endpoint: ${settings.endpoint}`]),
+    ...(settings.token === undefined ? [] : [`token: ${settings.token}`]),
+    ...(settings.extra === undefined ? [] : [settings.extra]),
+  ];
+  writeFileSync(home.configFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+}
+
+/** Asserts the headers every DataRobot request carries (SPEC §4), without the telemetry pair. */
+export function expectDataRobotHeaders(request: RecordedDataRobotRequest, token = 'test-token'): void {
+  const { headers } = request;
+  expect(headers['user-agent']).toMatch(
+    new RegExp(
+      `^DataRobot CLI version: \\d+\\.\\d+\\.\\d+\\S* \\(${process.platform}/${process.arch}(; session=\\d+)?\\)$`,
+    ),
+  );
+  expect(headers['x-datarobot-api-consumer']).toBe('cli');
+  expect(headers['x-datarobot-cli-version']).toMatch(/^\d+\.\d+\.\d+/);
+  expect(headers['x-datarobot-cli-platform']).toBe(`${process.platform}/${process.arch}`);
+  expect(headers.authorization).toBe(`Bearer ${token}`);
+}
+
+export interface RunningDr {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `pattern` in stderr (or stdout); rejects after the timeout. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited(): Promise<DrResult>;
+}
+
+/** Starts bin/dr without waiting for it, for flows the test takes part in. */
+export function startDr(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string },
+): RunningDr {
+  const child = spawn(process.execPath, [DR_BIN, ...args], {
+    env: options.env,
+    cwd: options.cwd ?? options.env.HOME,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  child.stdin!.end();
+  const exit = new Promise<DrResult>((resolve) => {
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  void exit.then(() => clearTimeout(killer));
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async waitForOutput(pattern, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = stderr.match(pattern) ?? stdout.match(pattern);
+        if (match) return match;
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`dr never printed ${pattern}.\nstdout: ${stdout}\nstderr: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    exited: () => exit,
+  };
+}
