@@ -1,7 +1,7 @@
 // Bundles dr for a fast start: dist/dr.js (the CLI) and dist/drainer.js (the detached drainer,
 // which loads nothing of the CLI). Heavy modules reached through dynamic import() become
-// separate chunks, loaded only by the commands that need them. better-sqlite3 stays external
-// (native code). Build facts (version, commit, date, the Amplitude API key from
+// separate chunks, loaded only by the commands that need them. better-sqlite3's JavaScript is
+// bundled too; only its native addon stays outside, loaded by path (spool.ts). Build facts (version, commit, date, the Amplitude API key from
 // DR_AMPLITUDE_API_KEY) are compiled in as __DR_BUILD__.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -42,7 +42,6 @@ await build({
   target: 'node20',
   minify: true,
   sourcemap: 'linked',
-  external: ['better-sqlite3'],
   define: { __DR_BUILD__: JSON.stringify(buildInfo) },
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {

@@ -43,6 +43,9 @@
 // at the first operation that meets it (which is then retried once). Every other failure is
 // thrown as a SpoolError with a stable code; openSpoolSafely() never throws.
 
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { AmplitudeEvent } from '@dr/shared';
 import Database from 'better-sqlite3';
 import { migrateSpoolSchema, UnusableSpoolFile } from './schema.ts';
@@ -577,7 +580,7 @@ function connect(file: string, settings: Settings): { db: Database.Database; ide
     let db: Database.Database | undefined;
     try {
       identity = preparePrivateFile(file);
-      db = new Database(file, { timeout: settings.busyTimeoutMs });
+      db = new Database(file, { timeout: settings.busyTimeoutMs, nativeBinding: nativeBinding() });
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
@@ -647,4 +650,24 @@ function nonNegative(value: number | undefined, fallback: number): number {
 
 function clamp(value: number, low: number, high: number): number {
   return Number.isNaN(value) ? low : Math.min(Math.max(value, low), high);
+}
+
+let nativeBindingPath: string | undefined | null = null;
+
+/**
+ * The path of better-sqlite3's compiled addon, handed to it directly: its default lookup (the
+ * `bindings` package) probes a dozen paths and loads two more modules at every CLI start.
+ * Undefined (the default lookup) when the addon is not where a from-source build puts it.
+ */
+function nativeBinding(): string | undefined {
+  if (nativeBindingPath === null) {
+    try {
+      const root = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+      const addon = join(root, 'build', 'Release', 'better_sqlite3.node');
+      nativeBindingPath = existsSync(addon) ? addon : undefined;
+    } catch {
+      nativeBindingPath = undefined;
+    }
+  }
+  return nativeBindingPath;
 }
