@@ -1,7 +1,6 @@
 // `dr dotenv edit`: open .env in your editor.
 import { Command } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
 
 export class DotenvEditCommand extends DrCommand {
   static override paths = [['dotenv', 'edit']];
@@ -9,12 +8,18 @@ export class DotenvEditCommand extends DrCommand {
     category: 'Environment',
     description: 'Open .env in your editor',
     details: `
-      Opens .env in $VISUAL or $EDITOR.
+      Opens .env of the application folder (the root of the git repository you are in, or the
+      current folder) in $VISUAL or $EDITOR (else vi; notepad on Windows). The editor setting is
+      split on spaces and run without a shell, so \`code --wait\` works.
     `,
     examples: [['Edit .env', '$0 dotenv edit']],
   });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('dotenv edit');
+    const [{ dotenvEdit }, { commandIO }] = await Promise.all([
+      import('../../dotenv/edit.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return dotenvEdit(commandIO(this));
   }
 }

@@ -1,7 +1,7 @@
 // `dr dotenv update`: refresh the DataRobot endpoint and token in .env.
 import { Command } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
+import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-flags.ts';
 
 export class DotenvUpdateCommand extends DrCommand {
   static override paths = [['dotenv', 'update']];
@@ -9,13 +9,21 @@ export class DotenvUpdateCommand extends DrCommand {
     category: 'Environment',
     description: 'Refresh the DataRobot endpoint and token in .env',
     details: `
-      Writes the current DataRobot endpoint and token into .env, keeping every other line as it
-      is.
+      Checks your DataRobot login with the API, then writes the current DataRobot endpoint and
+      token into .env as DATAROBOT_ENDPOINT and DATAROBOT_API_TOKEN, keeping every other line as
+      it is. Run it after \`dr auth login\` gave you a new key.
     `,
     examples: [['Update .env after logging in again', '$0 dotenv update']],
   });
 
+  skipCertificateCheck = skipCertificateCheckOption();
+  caCert = caCertOption();
+
   protected async run(): Promise<number> {
-    return notImplementedYet('dotenv update');
+    const [{ dotenvUpdate }, { commandIO }] = await Promise.all([
+      import('../../dotenv/update.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return dotenvUpdate(commandIO(this));
   }
 }

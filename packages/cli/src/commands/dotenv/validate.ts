@@ -1,7 +1,6 @@
 // `dr dotenv validate`: check that .env has every value the template needs.
 import { Command } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
 
 export class DotenvValidateCommand extends DrCommand {
   static override paths = [['dotenv', 'validate']];
@@ -17,6 +16,10 @@ export class DotenvValidateCommand extends DrCommand {
   });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('dotenv validate');
+    const [{ dotenvValidate }, { commandIO }] = await Promise.all([
+      import('../../dotenv/validate.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return dotenvValidate(commandIO(this));
   }
 }

@@ -1,0 +1,166 @@
+// dr dotenv setup, validate, update and edit, run as bin/dr in an application folder made from
+// the template repository's files, against the fake DataRobot.
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_TEMPLATE_FILES, type FakeDataRobot, startFakeDataRobot } from '@dr/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectDataRobotHeaders, writeDrConfig } from '../datarobot/fixtures.ts';
+import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
+
+let home: DrHome;
+let fake: FakeDataRobot;
+let app: string;
+
+beforeEach(async () => {
+  home = makeDrHome();
+  fake = await startFakeDataRobot();
+  app = join(home.dir, 'app');
+  mkdirSync(join(app, 'src'), { recursive: true });
+  mkdirSync(join(app, '.git'));
+  writeFileSync(join(app, '.env.template'), DEFAULT_TEMPLATE_FILES['.env.template']!);
+});
+afterEach(async () => {
+  await fake.close();
+  home.cleanup();
+});
+
+const dotenv = () => readFileSync(join(app, '.env'), 'utf8');
+
+describe('dr dotenv setup', () => {
+  it('fills .env from the template and the login without a terminal, and names what is still missing', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    const result = await runDr(['dotenv', 'setup'], { env: home.env, cwd: join(app, 'src') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('still needs a value for OPENAI_API_KEY');
+    const text = dotenv();
+    expect(text).toContain(`DATAROBOT_ENDPOINT=${fake.endpoint}\n`);
+    expect(text).toContain('DATAROBOT_API_TOKEN=test-token\n');
+    expect(text).toContain('APP_NAME=talk-to-my-data\n');
+    expect(text).toContain('# Key of the LLM provider.\nOPENAI_API_KEY=\n');
+    expect(statSync(join(app, '.env')).mode & 0o777).toBe(0o600);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('keeps the values and lines already in .env, and succeeds when nothing is missing', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    writeFileSync(join(app, '.env'), '# my settings\nOPENAI_API_KEY="sk-mine"\nAPP_NAME=my-app\nEXTRA=1\n');
+    const result = await runDr(['dotenv', 'setup'], { env: home.env, cwd: app });
+    expect(result.code).toBe(0);
+    const text = dotenv();
+    expect(text.startsWith('# my settings\nOPENAI_API_KEY="sk-mine"\nAPP_NAME=my-app\nEXTRA=1\n')).toBe(true);
+    expect(text).toContain('DATAROBOT_API_TOKEN=test-token');
+    expect(text).toContain('FRONTEND_PORT=8080');
+  });
+
+  it('fails clearly without a .env.template', async () => {
+    const empty = join(home.dir, 'empty');
+    mkdirSync(empty);
+    const result = await runDr(['dotenv', 'setup'], { env: home.env, cwd: empty });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `Error: No .env.template in ${empty}: run this in an application template's folder (see \`dr templates clone\`).`,
+    );
+  });
+});
+
+describe('dr dotenv validate', () => {
+  it('passes when every required key is set, without printing values', async () => {
+    writeFileSync(
+      join(app, '.env'),
+      `DATAROBOT_ENDPOINT=${fake.endpoint}\nDATAROBOT_API_TOKEN=secret-token-value\nOPENAI_API_KEY=sk-1\n`,
+    );
+    const result = await runDr(['dotenv', 'validate'], { env: home.env, cwd: app });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ OPENAI_API_KEY');
+    expect(result.stdout).toContain('Validation passed');
+    expect(result.stdout).not.toContain('secret-token-value');
+  });
+
+  it('names each missing key and exits 1; the environment counts', async () => {
+    writeFileSync(join(app, '.env'), 'DATAROBOT_ENDPOINT=\nAPP_NAME=x\n');
+    const result = await runDr(['dotenv', 'validate'], { env: home.env, cwd: app });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('✗ DATAROBOT_ENDPOINT is not set');
+    expect(result.stdout).toContain('✗ OPENAI_API_KEY is not set (Key of the LLM provider.)');
+    expect(result.stderr).toContain(
+      '3 required variables are not set: DATAROBOT_ENDPOINT, DATAROBOT_API_TOKEN, OPENAI_API_KEY',
+    );
+    const fromEnv = await runDr(['dotenv', 'validate'], {
+      env: {
+        ...home.env,
+        DATAROBOT_ENDPOINT: 'https://x/api/v2',
+        DATAROBOT_API_TOKEN: 't',
+        OPENAI_API_KEY: 'k',
+      },
+      cwd: app,
+    });
+    expect(fromEnv.code).toBe(0);
+  });
+
+  it('fails clearly without .env or without .env.template', async () => {
+    const noEnv = await runDr(['dotenv', 'validate'], { env: home.env, cwd: app });
+    expect(noEnv.code).toBe(1);
+    expect(noEnv.stderr).toContain('run `dr dotenv setup` to create it');
+    const empty = join(home.dir, 'empty');
+    mkdirSync(empty);
+    const noTemplate = await runDr(['dotenv', 'validate'], { env: home.env, cwd: empty });
+    expect(noTemplate.code).toBe(1);
+    expect(noTemplate.stderr).toContain('No .env.template');
+  });
+});
+
+describe('dr dotenv update', () => {
+  it('checks the login with DataRobot, then refreshes only the DataRobot pair', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    writeFileSync(join(app, '.env'), '# keep me\nDATAROBOT_API_TOKEN=old\nOPENAI_API_KEY=sk-1 # inline\n');
+    const result = await runDr(['dotenv', 'update'], { env: home.env, cwd: app });
+    expect(result.code).toBe(0);
+    expect(dotenv()).toBe(
+      `# keep me\nDATAROBOT_API_TOKEN=test-token\nOPENAI_API_KEY=sk-1 # inline\nDATAROBOT_ENDPOINT=${fake.endpoint}\n`,
+    );
+    expectDataRobotHeaders(fake.requests[0]!);
+  });
+
+  it('leaves .env alone when the token is rejected (exit 3) or there is no .env', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'expired' });
+    writeFileSync(join(app, '.env'), 'DATAROBOT_API_TOKEN=old\n');
+    const rejected = await runDr(['dotenv', 'update'], { env: home.env, cwd: app });
+    expect(rejected.code).toBe(3);
+    expect(dotenv()).toBe('DATAROBOT_API_TOKEN=old\n');
+    const empty = join(home.dir, 'empty');
+    mkdirSync(empty);
+    const missing = await runDr(['dotenv', 'update'], { env: home.env, cwd: empty });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('dr dotenv setup');
+  });
+});
+
+describe('dr dotenv edit', () => {
+  it('opens .env in $EDITOR (split on spaces, no shell)', async () => {
+    const editor = join(home.dir, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\n[ "$1" = "--wait" ] && shift\necho "EDITED=1" >> "$1"\n');
+    chmodSync(editor, 0o755);
+    writeFileSync(join(app, '.env'), 'A=1\n');
+    const result = await runDr(['dotenv', 'edit'], {
+      env: { ...home.env, EDITOR: `${editor} --wait` },
+      cwd: app,
+    });
+    expect(result.code).toBe(0);
+    expect(dotenv()).toBe('A=1\nEDITED=1\n');
+  });
+
+  it('says what to do when the editor cannot start or .env is missing', async () => {
+    writeFileSync(join(app, '.env'), 'A=1\n');
+    const noEditor = await runDr(['dotenv', 'edit'], {
+      env: { ...home.env, EDITOR: 'no-such-editor-xyz' },
+      cwd: app,
+    });
+    expect(noEditor.code).toBe(1);
+    expect(noEditor.stderr).toContain('set $VISUAL or $EDITOR');
+    const empty = join(home.dir, 'empty');
+    mkdirSync(empty);
+    const noEnv = await runDr(['dotenv', 'edit'], { env: { ...home.env, EDITOR: 'true' }, cwd: empty });
+    expect(noEnv.code).toBe(1);
+    expect(noEnv.stderr).toContain('dr dotenv setup');
+  });
+});
