@@ -1,7 +1,6 @@
 // `dr task list`: list the tasks of an application's Taskfile.
 import { Command, Option } from 'clipanion';
 import { DrCommand, outputFormatOption } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
 
 export class TaskListCommand extends DrCommand {
   static override paths = [['task', 'list']];
@@ -9,8 +8,10 @@ export class TaskListCommand extends DrCommand {
     category: 'Tasks',
     description: "List the tasks of an application's Taskfile",
     details: `
-      Runs go-task's \`task --list --json\` in the application folder and prints the tasks. With
-      --all, lists tasks without a description too. Needs the \`task\` binary on PATH.
+      Runs go-task's \`task --list --json\` on the Taskfile of the application folder (--dir,
+      else the root of the git repository you are in, or the current folder) and prints the
+      tasks as a table, or as JSON with --output-format json. With --all, lists tasks without a
+      description too. Needs the \`task\` binary (https://taskfile.dev) on PATH.
     `,
     examples: [
       ['List tasks', '$0 task list'],
@@ -23,6 +24,10 @@ export class TaskListCommand extends DrCommand {
   outputFormat = outputFormatOption();
 
   protected async run(): Promise<number> {
-    return notImplementedYet('task list');
+    const [{ taskList }, { commandIO }] = await Promise.all([
+      import('../../task/list.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return taskList(commandIO(this), { dir: this.dir, all: this.all, outputFormat: this.outputFormat });
   }
 }

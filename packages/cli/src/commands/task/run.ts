@@ -1,7 +1,6 @@
 // `dr task run`: run tasks of an application's Taskfile.
 import { Command, Option } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
 
 export class TaskRunCommand extends DrCommand {
   static override paths = [['task', 'run']];
@@ -9,8 +8,10 @@ export class TaskRunCommand extends DrCommand {
     category: 'Tasks',
     description: "Run tasks of an application's Taskfile",
     details: `
-      Runs the named tasks with go-task. Arguments after -- are passed to the tasks. Needs the
-      \`task\` binary on PATH.
+      Runs the named tasks with go-task on the Taskfile of the application folder (--dir, else
+      the root of the git repository you are in, or the current folder), on this terminal, and
+      exits with the task's exit code. Arguments after -- are passed to the tasks (CLI_ARGS).
+      Needs the \`task\` binary (https://taskfile.dev) on PATH.
     `,
     examples: [
       ['Run the dev task', '$0 task run dev'],
@@ -25,6 +26,17 @@ export class TaskRunCommand extends DrCommand {
   tasks = Option.Rest({ required: 1, name: 'task' });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('task run');
+    const [{ taskRun, splitTaskArgs }, { commandIO }] = await Promise.all([
+      import('../../task/run.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    const { tasks, taskArgs } = splitTaskArgs(this.tasks, process.argv);
+    return taskRun(commandIO(this), {
+      dir: this.dir,
+      parallel: this.parallel,
+      yes: this.yes,
+      tasks,
+      taskArgs,
+    });
   }
 }

@@ -1,0 +1,144 @@
+// dr task list and run, as bin/dr with a tiny fake go-task `task` script on PATH: it prints a
+// task list for `--list --json`, and otherwise logs its arguments and exits as told.
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { splitTaskArgs } from '../../src/task/run.ts';
+import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
+
+const TASKS = {
+  tasks: [
+    { name: 'dev', desc: 'Start the app', summary: '', aliases: ['d'] },
+    { name: 'infra:deploy', desc: 'Deploy to\nDataRobot', summary: '', aliases: [] },
+  ],
+};
+const ALL_TASKS = {
+  tasks: [...TASKS.tasks, { name: 'internal-helper', desc: '', summary: '', aliases: [] }],
+};
+
+const FAKE_TASK = `#!/bin/sh
+for arg in "$@"; do
+  case "$arg" in
+    --list) printf '%s\\n' '${JSON.stringify(TASKS)}'; exit 0 ;;
+    --list-all) printf '%s\\n' '${JSON.stringify(ALL_TASKS)}'; exit 0 ;;
+  esac
+done
+printf '%s\\n' "$PWD" "$@" > "$FAKE_TASK_LOG"
+echo "task output"
+exit \${FAKE_TASK_EXIT:-0}
+`;
+
+let home: DrHome;
+let app: string;
+let env: NodeJS.ProcessEnv;
+let log: string;
+
+beforeEach(() => {
+  home = makeDrHome();
+  app = join(home.dir, 'app');
+  mkdirSync(join(app, '.git'), { recursive: true });
+  mkdirSync(join(app, 'web'));
+  writeFileSync(join(app, 'Taskfile.yml'), "version: '3'\n");
+  const bin = join(home.dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'task'), FAKE_TASK);
+  chmodSync(join(bin, 'task'), 0o755);
+  log = join(home.dir, 'task.log');
+  env = { ...home.env, PATH: `${bin}:/usr/bin:/bin`, FAKE_TASK_LOG: log };
+});
+afterEach(() => home.cleanup());
+
+const loggedArgs = () => readFileSync(log, 'utf8').trimEnd().split('\n');
+
+describe('dr task list', () => {
+  it('prints the tasks of the application folder as a table', async () => {
+    const result = await runDr(['task', 'list'], { env, cwd: join(app, 'web') });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('TASK          DESCRIPTION\n');
+    expect(result.stdout).toContain('dev (d)       Start the app\n');
+    expect(result.stdout).toContain('infra:deploy  Deploy to DataRobot\n');
+    expect(result.stdout).not.toContain('internal-helper');
+  });
+
+  it('lists every task with --all, and prints JSON with --output-format json', async () => {
+    const result = await runDr(['task', 'list', '-a', '--output-format', 'json', '-d', app], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).tasks.map((task: { name: string }) => task.name)).toEqual([
+      'dev',
+      'infra:deploy',
+      'internal-helper',
+    ]);
+  });
+
+  it('says how to install go-task when `task` is not on PATH', async () => {
+    const empty = join(home.dir, 'empty-bin');
+    mkdirSync(empty);
+    const result = await runDr(['task', 'list'], { env: { ...env, PATH: empty }, cwd: app });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      /^Error: The `task` binary \(go-task\) is not on your PATH: install it \(https:\/\/taskfile.dev/,
+    );
+  });
+
+  it('says there is no Taskfile', async () => {
+    const empty = join(home.dir, 'empty');
+    mkdirSync(empty);
+    const result = await runDr(['task', 'list'], { env, cwd: empty });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`No Taskfile in ${empty}`);
+  });
+});
+
+describe('dr task run', () => {
+  it('runs the tasks with the Taskfile in the application folder, passing flags and arguments', async () => {
+    const result = await runDr(['task', 'run', 'build', 'lint', '-p', '-y', '--', '--watch', 'x'], {
+      env,
+      cwd: join(app, 'web'),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('task output\n');
+    expect(loggedArgs()).toEqual([
+      app,
+      '-t',
+      join(app, 'Taskfile.yml'),
+      '--parallel',
+      '--yes',
+      'build',
+      'lint',
+      '--',
+      '--watch',
+      'x',
+    ]);
+  });
+
+  it("exits with the task's exit code", async () => {
+    const result = await runDr(['task', 'run', 'test'], { env: { ...env, FAKE_TASK_EXIT: '3' }, cwd: app });
+    expect(result.code).toBe(3);
+  });
+
+  it('fails clearly without the task binary', async () => {
+    const result = await runDr(['task', 'run', 'dev'], {
+      env: { ...env, PATH: join(home.dir, 'nowhere') },
+      cwd: app,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('taskfile.dev/installation');
+  });
+});
+
+describe('task arguments', () => {
+  it('splits at the -- the user typed, else at the first dash argument', () => {
+    expect(splitTaskArgs(['test', 'x', 'y'], ['node', 'dr', 'task', 'run', 'test', '--', 'x', 'y'])).toEqual({
+      tasks: ['test'],
+      taskArgs: ['x', 'y'],
+    });
+    expect(splitTaskArgs(['test', '--watch'], ['node', 'dr'])).toEqual({
+      tasks: ['test'],
+      taskArgs: ['--watch'],
+    });
+    expect(splitTaskArgs(['a', 'b'], ['node', 'dr', 'task', 'run', 'a', 'b'])).toEqual({
+      tasks: ['a', 'b'],
+      taskArgs: [],
+    });
+  });
+});
