@@ -10,6 +10,11 @@ import type { BaseContext } from 'clipanion';
  * nothing at all when telemetry is off.
  */
 export interface CommandTelemetry {
+  /**
+   * The session and device ids of this run when telemetry records (for the X-DataRobot-CLI-*
+   * headers of DataRobot requests); undefined when it is off.
+   */
+  readonly ids: { readonly sessionId: number; readonly deviceId: string } | undefined;
   record<T extends EventType>(eventType: T, properties: EventProperties<T>): void;
   /**
    * Records nothing more in this run and starts no drainer: for the commands that change

@@ -25,6 +25,7 @@ export interface ActiveRunOptions {
 
 export class ActiveTelemetryRun implements TelemetryRun {
   readonly active = true;
+  readonly ids: { readonly sessionId: number; readonly deviceId: string };
   readonly #options: ActiveRunOptions;
   readonly #common;
   #spool: Spool | undefined | null = null;
@@ -33,6 +34,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
 
   constructor(options: ActiveRunOptions) {
     this.#options = options;
+    this.ids = { sessionId: options.sessionId, deviceId: options.deviceId };
     this.#common = {
       deviceId: options.deviceId,
       sessionId: options.sessionId,

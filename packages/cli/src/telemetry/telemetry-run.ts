@@ -16,6 +16,7 @@ export interface TelemetryRun extends CommandTelemetry {
 /** The run of a process whose telemetry is off: does nothing at all. */
 export const inactiveTelemetryRun: TelemetryRun = {
   active: false,
+  ids: undefined,
   record: () => {},
   stopRecording: () => {},
   commandStarted: () => {},
