@@ -3,7 +3,7 @@
 // tracking plan declares, with flag names and never values, the right argument counts and exit
 // codes, unique insert ids, one session and one device across runs, and no ip or user_id.
 import { EVENT_SCHEMA, type EventType, type PropertySpec, readConfig } from '@dr/shared';
-import { type FakeAmplitude, startFakeAmplitude, type UploadEvent } from '@dr/testkit';
+import { type FakeAmplitude, startFakeAmplitude } from '@dr/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONFIG_ENABLED,
@@ -106,6 +106,9 @@ const CASES: readonly Case[] = [
   { args: ['--help'], command: 'help', code: 0, argsCount: 0, flags: [] },
   { args: ['self', 'version', '--help'], command: 'self version', code: 0, argsCount: 0, flags: [] },
 ];
+
+/** An event as the fake ingested it. */
+type UploadEvent = FakeAmplitude['ingested'][number];
 
 let fake: FakeAmplitude;
 let home: TelemetryHome;
