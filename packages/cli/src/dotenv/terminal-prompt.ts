@@ -29,6 +29,7 @@ export class TerminalPrompt {
   private readonly readline: Interface;
   private muted = false;
   private pending: { reject: (error: Error) => void } | undefined;
+  private closed = false;
 
   private constructor(
     stdin: NodeJS.ReadableStream,
@@ -44,9 +45,11 @@ export class TerminalPrompt {
     this.readline.on('SIGINT', () =>
       this.fail(new DrError('INTERRUPTED', 'Interrupted.', { exitCode: ExitCode.interrupted })),
     );
-    this.readline.on('close', () =>
-      this.fail(new DrError('PROMPT_CANCELLED', 'Cancelled: no answer was given.')),
-    );
+    // readline's own 'close' handlers detach it from stdin: never remove them, or a closed
+    // prompt keeps echoing keys (secrets included) while the next one is asked.
+    this.readline.on('close', () => {
+      if (!this.closed) this.fail(new DrError('PROMPT_CANCELLED', 'Cancelled: no answer was given.'));
+    });
   }
 
   /** Opens a prompt; throws NO_TERMINAL (with `instead`) when stdin is not a TTY. */
@@ -89,7 +92,7 @@ export class TerminalPrompt {
 
   close(): void {
     this.pending = undefined;
-    this.readline.removeAllListeners('close');
+    this.closed = true;
     this.readline.close();
   }
 

@@ -85,3 +85,59 @@ export function startDr(
     exited: () => exit,
   };
 }
+
+export interface TerminalAnswer {
+  /** Wait until the output (after the previous answer) matches this. */
+  readonly when: RegExp;
+  /** Typed followed by Enter. */
+  readonly type: string;
+}
+
+/**
+ * Runs bin/dr on a pseudo-terminal (util-linux `script`), typing each answer once its prompt
+ * shows, for the flows that only ever ask on a TTY. stdout and stderr arrive merged, as on a screen.
+ */
+export async function runDrOnTerminal(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string; answers: readonly TerminalAnswer[]; timeoutMs?: number },
+): Promise<{ code: number | null; output: string }> {
+  const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+  const commandLine = [process.execPath, DR_BIN, ...args].map(quote).join(' ');
+  const child = spawn('script', ['-qec', commandLine, '/dev/null'], {
+    env: { ...options.env, TERM: 'dumb' },
+    cwd: options.cwd ?? options.env.HOME,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  let seen = 0;
+  try {
+    for (const answer of options.answers) {
+      for (;;) {
+        const match = answer.when.exec(output.slice(seen));
+        if (match) {
+          seen += match.index + match[0].length;
+          break;
+        }
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`No prompt ${answer.when}; output:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      child.stdin!.write(`${answer.type}\r`);
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(0, deadline - Date.now()));
+    const code = await exit;
+    clearTimeout(timer);
+    return { code, output };
+  } finally {
+    child.stdin!.end();
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}

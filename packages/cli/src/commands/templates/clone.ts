@@ -1,7 +1,7 @@
 // `dr templates clone`: clone an application template's repository.
 import { Command, Option } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
+import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-flags.ts';
 
 export class TemplatesCloneCommand extends DrCommand {
   static override paths = [['templates', 'clone']];
@@ -10,7 +10,7 @@ export class TemplatesCloneCommand extends DrCommand {
     description: "Clone an application template's repository",
     details: `
       Clones the git repository of the template given by id or name, at the template's tag, into
-      DIR (default: a folder named after the template), showing progress.
+      DIR (default: a folder named after the repository), showing git's progress. Needs git.
     `,
     examples: [
       ['Clone a template by name', '$0 templates clone talk-to-my-data'],
@@ -21,7 +21,14 @@ export class TemplatesCloneCommand extends DrCommand {
   template = Option.String({ name: 'id|name' });
   dir = Option.String({ required: false, name: 'dir' });
 
+  skipCertificateCheck = skipCertificateCheckOption();
+  caCert = caCertOption();
+
   protected async run(): Promise<number> {
-    return notImplementedYet('templates clone');
+    const [{ templatesClone }, { commandIO }] = await Promise.all([
+      import('../../templates/clone.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return templatesClone(commandIO(this), this.template, this.dir);
   }
 }

@@ -1,7 +1,7 @@
 // `dr templates list`: list the application templates you can use.
 import { Command } from 'clipanion';
 import { DrCommand, outputFormatOption } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
+import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-flags.ts';
 
 export class TemplatesListCommand extends DrCommand {
   static override paths = [['templates', 'list']];
@@ -20,7 +20,14 @@ export class TemplatesListCommand extends DrCommand {
 
   outputFormat = outputFormatOption();
 
+  skipCertificateCheck = skipCertificateCheckOption();
+  caCert = caCertOption();
+
   protected async run(): Promise<number> {
-    return notImplementedYet('templates list');
+    const [{ templatesList }, { commandIO }] = await Promise.all([
+      import('../../templates/list.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return templatesList(commandIO(this), this.outputFormat);
   }
 }

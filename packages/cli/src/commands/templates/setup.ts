@@ -1,7 +1,7 @@
 // `dr templates setup`: pick a template, clone it and set up its .env.
 import { Command } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
+import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-flags.ts';
 
 export class TemplatesSetupCommand extends DrCommand {
   static override paths = [['templates', 'setup']];
@@ -9,13 +9,21 @@ export class TemplatesSetupCommand extends DrCommand {
     category: 'Templates',
     description: 'Pick a template, clone it and set up its .env',
     details: `
-      Lets you pick an application template interactively, clones it, then runs \`dr dotenv
-      setup\` in the new folder.
+      Lists the application templates of your DataRobot, lets you pick one and a folder on the
+      terminal, clones it, then fills its .env as \`dr dotenv setup\` does. It needs a terminal;
+      in scripts use \`dr templates clone\` and \`dr dotenv setup\`.
     `,
     examples: [['Set up a new application from a template', '$0 templates setup']],
   });
 
+  skipCertificateCheck = skipCertificateCheckOption();
+  caCert = caCertOption();
+
   protected async run(): Promise<number> {
-    return notImplementedYet('templates setup');
+    const [{ templatesSetup }, { commandIO }] = await Promise.all([
+      import('../../templates/setup.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return templatesSetup(commandIO(this));
   }
 }
