@@ -109,7 +109,7 @@ describe('updateConfig', () => {
       platform: 'node',
       format: 'esm',
       banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        js: "import { createRequire as __testCreateRequire } from 'node:module'; const require = __testCreateRequire(import.meta.url);",
       },
       outfile: script,
       logLevel: 'silent',

@@ -41,7 +41,7 @@ beforeAll(async () => {
     external: ['better-sqlite3'],
     // proper-lockfile and its dependencies are CommonJS and require Node's built-ins.
     banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      js: "import { createRequire as __testCreateRequire } from 'node:module'; const require = __testCreateRequire(import.meta.url);",
     },
     logLevel: 'silent',
   });
