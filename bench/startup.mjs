@@ -9,7 +9,8 @@ import { machineLine, writeSection } from './lib/results.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 60);
 const home = mkdtempSync(join(tmpdir(), 'dr-bench-home-'));
-const env = { PATH: process.env.PATH, HOME: home, DR_TELEMETRY_ENABLED: 'false' };
+// DO_NOT_TRACK: the cost of the CLI itself; telemetry's own cost is bench/overhead.mjs.
+const env = { PATH: process.env.PATH, HOME: home, DO_NOT_TRACK: '1' };
 const dr = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'dr');
 
 try {
@@ -27,7 +28,7 @@ try {
   const verdict = ratio <= 1.25 ? 'meets' : 'MISSES';
   const table = `## Start-up: \`dr self version\` vs \`node -e 0\`
 
-Command: \`node bench/startup.mjs\` (${rounds} paired rounds, shuffled order, telemetry off). Machine: ${machineLine()}.
+Command: \`node bench/startup.mjs\` (${rounds} paired rounds, shuffled order, telemetry off by \`DO_NOT_TRACK=1\`). Machine: ${machineLine()}.
 
 | variant | median ms | p95 ms | min–max ms |
 | --- | --- | --- | --- |

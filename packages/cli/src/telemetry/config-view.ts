@@ -5,7 +5,7 @@
 // Promises: never throws; an unreadable config is reported, never guessed at.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import type { TelemetryConfig } from '@dr/shared';
+import { type TelemetryConfig, writeFileAtomic } from '@dr/shared';
 
 export interface TelemetryConfigView {
   readonly telemetry: TelemetryConfig | undefined;
@@ -37,7 +37,8 @@ export async function readTelemetryConfigView(
   const cached = readCache(cacheFile, configFile, key);
   if (cached !== undefined) return { ok: true, view: cached, fromCache: true, key };
   try {
-    const { readConfig } = await import('@dr/shared');
+    // The YAML parser loads only here, when the JSON copy is missing or stale.
+    const { readConfig } = await import('@dr/shared/config-file');
     const config = readConfig(configFile);
     const telemetry = isRecord(config.telemetry) ? (config.telemetry as TelemetryConfig) : undefined;
     const token = typeof config.token === 'string' && config.token !== '' ? config.token : undefined;
@@ -60,7 +61,6 @@ export async function saveTelemetryConfigView(
   view: TelemetryConfigView,
 ): Promise<void> {
   try {
-    const { writeFileAtomic } = await import('@dr/shared');
     writeFileAtomic(cacheFile, JSON.stringify({ configFile, key, view }), { durable: false });
   } catch {
     // Only a cache.

@@ -164,7 +164,7 @@ async function readPolicy(policyFile: string): Promise<TelemetryPolicy | undefin
     // An administrator's file we cannot read still says an administrator meant to decide.
     return { enabled: false, problem: 'cannot be read' };
   }
-  const { parsePolicyFile } = await import('@dr/shared');
+  const { parsePolicyFile } = await import('@dr/shared/policy-file');
   return parsePolicyFile(text);
 }
 
@@ -179,7 +179,7 @@ async function ensureDeviceId(
   const existing = view?.telemetry?.device_id;
   if (isValidDeviceId(existing)) return existing;
   try {
-    const { updateConfig } = await import('@dr/shared');
+    const { updateConfig } = await import('@dr/shared/config-file');
     const written = await updateConfig(configFile, (current) =>
       isValidDeviceId(current.telemetry?.device_id)
         ? []
@@ -195,10 +195,10 @@ async function ensureDeviceId(
 
 async function storeChoice(
   configFile: string,
-  changes: Parameters<typeof import('@dr/shared').updateConfig>[1],
+  changes: Parameters<typeof import('@dr/shared/config-file').updateConfig>[1],
 ) {
   try {
-    const { updateConfig } = await import('@dr/shared');
+    const { updateConfig } = await import('@dr/shared/config-file');
     await updateConfig(configFile, changes);
   } catch {
     // The choice is asked again next time; the command itself goes on.
