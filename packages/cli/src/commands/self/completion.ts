@@ -1,7 +1,7 @@
 // `dr self completion`: print a shell completion script.
 import { Command, Option } from 'clipanion';
+import { isEnum } from 'typanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { notImplementedYet } from '../../cli/not-yet.ts';
 
 export class SelfCompletionCommand extends DrCommand {
   static override paths = [['self', 'completion']];
@@ -9,17 +9,21 @@ export class SelfCompletionCommand extends DrCommand {
     category: 'Self',
     description: 'Print a shell completion script',
     details: `
-      Prints a completion script for bash, zsh or fish. Load it from your shell's start-up file.
+      Prints a completion script for bash, zsh or fish, generated from dr's commands and their
+      options. Load it from your shell's start-up file.
     `,
     examples: [
       ['Enable completion in bash', 'source <($0 self completion bash)'],
+      ['Enable completion in zsh', 'source <($0 self completion zsh)'],
       ['Install it for fish', '$0 self completion fish > ~/.config/fish/completions/dr.fish'],
     ],
   });
 
-  shell = Option.String({ name: 'bash|zsh|fish' });
+  shell = Option.String({ name: 'bash|zsh|fish', validator: isEnum(['bash', 'zsh', 'fish'] as const) });
 
   protected async run(): Promise<number> {
-    return notImplementedYet('self completion');
+    const { completionScript } = await import('../../self/completion.ts');
+    this.context.stdout.write(completionScript(this.shell));
+    return 0;
   }
 }

@@ -1,0 +1,179 @@
+// `dr self completion bash|zsh|fish`: a completion script generated from the command tree, so it
+// never falls behind the commands: command words, then each command's options (the global ones
+// too). After a command's words, bash and zsh fall back to file names (for --ca-cert, --dir…).
+import { Cli } from 'clipanion';
+import { commandTree } from '../cli/command-tree.ts';
+import type { DrContext } from '../cli/context.ts';
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type Shell = (typeof SHELLS)[number];
+
+interface CompletionOption {
+  readonly names: readonly string[];
+  readonly description: string;
+  /** Takes a value (completed with file names in fish). */
+  readonly takesValue?: boolean;
+}
+
+interface CompletionTree {
+  /** Words that may follow a path (`''` is the root), with a description each. */
+  readonly children: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Options of each command path. */
+  readonly options: ReadonlyMap<string, readonly CompletionOption[]>;
+}
+
+const GLOBAL_OPTIONS: readonly CompletionOption[] = [
+  { names: ['--config'], description: 'Read and write settings in this file', takesValue: true },
+  { names: ['--debug'], description: 'Show stack traces and telemetry diagnostics' },
+  { names: ['--verbose'], description: 'Say more about what is being done' },
+  { names: ['--disable-telemetry'], description: 'Send no usage telemetry for this run' },
+  { names: ['-h', '--help'], description: 'Show help for a command' },
+];
+
+const GROUP_DESCRIPTIONS: Record<string, string> = {
+  auth: 'Log in to DataRobot and manage credentials',
+  templates: 'Application templates',
+  dotenv: "The application's .env file",
+  task: "Run an application's tasks",
+  self: 'dr itself: version, update, completion, config, telemetry',
+  'self telemetry': 'Usage telemetry settings',
+};
+
+/** Words that complete a command's positional argument. */
+const ARGUMENT_WORDS: Record<string, Record<string, string>> = {
+  'self completion': { bash: 'Bash', zsh: 'Zsh', fish: 'fish' },
+};
+
+export function completionTree(): CompletionTree {
+  const cli = new Cli<DrContext>({ binaryName: 'dr' });
+  for (const command of commandTree) cli.register(command);
+  const definitions = cli.definitions();
+  const children = new Map<string, Map<string, string>>();
+  const options = new Map<string, CompletionOption[]>();
+  const addChild = (parent: string, word: string, description: string) => {
+    const words = children.get(parent) ?? new Map<string, string>();
+    if (!words.has(word)) words.set(word, description);
+    children.set(parent, words);
+  };
+  commandTree.forEach((command, index) => {
+    const path = command.paths[0]!;
+    path.forEach((word, depth) => {
+      const parent = path.slice(0, depth).join(' ');
+      const here = path.slice(0, depth + 1).join(' ');
+      addChild(
+        parent,
+        word,
+        depth === path.length - 1 ? (command.usage?.description ?? '') : (GROUP_DESCRIPTIONS[here] ?? ''),
+      );
+    });
+    const full = path.join(' ');
+    for (const [word, description] of Object.entries(ARGUMENT_WORDS[full] ?? {}))
+      addChild(full, word, description);
+    const own = (definitions[index]?.options ?? []).map((option) => {
+      const [names = '', ...arity] = option.definition.split(' ');
+      return { names: names.split(','), description: option.description ?? '', takesValue: arity.length > 0 };
+    });
+    options.set(full, [...own, ...GLOBAL_OPTIONS]);
+  });
+  return { children, options };
+}
+
+export function completionScript(shell: Shell): string {
+  const tree = completionTree();
+  if (shell === 'fish') return fishScript(tree);
+  const functions = bashFunctions(tree);
+  if (shell === 'zsh') {
+    return `#compdef dr
+# dr completion for zsh. Load it with: source <(dr self completion zsh)
+autoload -U +X bashcompinit && bashcompinit
+${functions}`;
+  }
+  return `# dr completion for bash. Load it with: source <(dr self completion bash)
+${functions}`;
+}
+
+function shellWords(words: Iterable<string>): string {
+  return [...words].join(' ');
+}
+
+function bashFunctions(tree: CompletionTree): string {
+  const childCases = [...tree.children]
+    .map(
+      ([path, words]) => `    ${JSON.stringify(path)}) echo ${JSON.stringify(shellWords(words.keys()))} ;;`,
+    )
+    .join('\n');
+  const optionCases = [...tree.options]
+    .map(
+      ([path, options]) =>
+        `    ${JSON.stringify(path)}) echo ${JSON.stringify(shellWords(options.flatMap((o) => o.names)))} ;;`,
+    )
+    .join('\n');
+  return `_dr_children() {
+  case "$1" in
+${childCases}
+    *) return 1 ;;
+  esac
+}
+_dr_options() {
+  case "$1" in
+${optionCases}
+    *) echo "--help" ;;
+  esac
+}
+_dr() {
+  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" word next i
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    word="\${COMP_WORDS[i]}"
+    [[ "$word" == -* ]] && continue
+    if [[ -z "$path" ]]; then next="$word"; else next="$path $word"; fi
+    if _dr_children "$path" | tr ' ' '\\n' | grep -qxF -- "$word"; then path="$next"; fi
+  done
+  if [[ "$cur" == -* ]]; then
+    COMPREPLY=( $(compgen -W "$(_dr_options "$path")" -- "$cur") )
+  else
+    COMPREPLY=( $(compgen -W "$(_dr_children "$path")" -- "$cur") )
+  fi
+}
+complete -o default -F _dr dr
+`;
+}
+
+function fishScript(tree: CompletionTree): string {
+  const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const lines = [
+    '# dr completion for fish. Install it with: dr self completion fish > ~/.config/fish/completions/dr.fish',
+    '# True when the words typed after `dr` (options left out) are exactly $argv.',
+    'function __dr_path_is',
+    '    set -l words (commandline -opc)[2..-1]',
+    "    set -l path (string match -v -- '-*' $words)",
+    '    test "$path" = "$argv"',
+    'end',
+    '# True when the words typed after `dr` begin with $argv.',
+    'function __dr_path_starts',
+    '    set -l words (commandline -opc)[2..-1]',
+    "    set -l path (string match -v -- '-*' $words)",
+    '    test (count $path) -ge (count $argv); or return 1',
+    '    test "$path[1..(count $argv)]" = "$argv"',
+    'end',
+    'complete -c dr -f',
+  ];
+  for (const [path, words] of tree.children) {
+    for (const [word, description] of words) {
+      lines.push(
+        `complete -c dr -n ${quote(`__dr_path_is ${path}`.trim())} -a ${quote(word)} -d ${quote(description)}`,
+      );
+    }
+  }
+  for (const [path, options] of tree.options) {
+    for (const option of options) {
+      const names = option.names
+        .map((name) => (name.startsWith('--') ? `-l ${name.slice(2)}` : `-s ${name.slice(1)}`))
+        .join(' ');
+      const value = option.takesValue ? ' -r -F' : '';
+      lines.push(
+        `complete -c dr -n ${quote(`__dr_path_starts ${path}`)} ${names}${value} -d ${quote(option.description)}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

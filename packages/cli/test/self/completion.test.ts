@@ -1,0 +1,53 @@
+// dr self completion: the scripts are generated from the command tree; the bash one is run in
+// bash to check what it completes.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { commandTree } from '../../src/cli/command-tree.ts';
+import { makeDrHome, runDr } from '../support/run-dr.ts';
+
+function bashComplete(script: string, words: string[]): string[] {
+  const program = `${script}\nCOMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _dr; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  return execFileSync('bash', ['--norc', '-c', program], { encoding: 'utf8' }).split('\n').filter(Boolean);
+}
+
+describe('dr self completion', () => {
+  it('completes command words and options in bash', async () => {
+    const home = makeDrHome();
+    try {
+      const { code, stdout: script } = await runDr(['self', 'completion', 'bash'], { env: home.env });
+      expect(code).toBe(0);
+      expect(bashComplete(script, ['dr', ''])).toEqual(['auth', 'templates', 'dotenv', 'task', 'self']);
+      expect(bashComplete(script, ['dr', 'au'])).toEqual(['auth']);
+      expect(bashComplete(script, ['dr', 'self', 'telemetry', 'f'])).toEqual(['flush']);
+      expect(bashComplete(script, ['dr', 'auth', 'login', '--no'])).toEqual(['--no-browser']);
+      expect(bashComplete(script, ['dr', '--debug', 'templates', 'clone', 'x', '--ca'])).toEqual([
+        '--ca-cert',
+      ]);
+      expect(bashComplete(script, ['dr', 'self', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  it('prints zsh and fish scripts that name every command', async () => {
+    const home = makeDrHome();
+    try {
+      const zsh = await runDr(['self', 'completion', 'zsh'], { env: home.env });
+      expect(zsh.stdout.startsWith('#compdef dr\n')).toBe(true);
+      expect(zsh.stdout).toContain('bashcompinit');
+      const fish = await runDr(['self', 'completion', 'fish'], { env: home.env });
+      for (const command of commandTree) {
+        const path = command.paths[0]!;
+        const parent = path.slice(0, -1).join(' ');
+        expect(fish.stdout).toContain(
+          `complete -c dr -n '${`__dr_path_is ${parent}`.trim()}' -a '${path.at(-1)}'`,
+        );
+      }
+      expect(fish.stdout).toContain('-l ca-cert -r -F');
+      const bad = await runDr(['self', 'completion', 'powershell'], { env: home.env });
+      expect(bad.code).toBe(2);
+    } finally {
+      home.cleanup();
+    }
+  });
+});
