@@ -1,22 +1,28 @@
 // The DataRobot user id that telemetry may send as user_id (SPEC §4), learned when a command
-// has just proven the token works (login, check): `GET /api/v2/account/info/` gives `uid`;
-// the email is never read. Best effort: a failure here never fails the command.
+// has just proven the token works (login, check): `GET /api/v2/account/info/` gives `uid`; the
+// email is never read. It is handed to telemetry's identity cache only when telemetry records
+// (off means no file is written). Best effort: a failure here never fails the command.
+import { resolvePaths } from '@dr/shared';
 import type { DataRobotClient } from '../datarobot/client.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
+import { telemetrySettings } from '../telemetry/telemetry-settings.ts';
+import { rememberUserId } from '../telemetry/user-identity.ts';
 
 export async function rememberDataRobotUser(
   client: DataRobotClient,
-  _token: string,
+  token: string,
   io: CommandIO,
-): Promise<string | undefined> {
+): Promise<void> {
+  if (io.telemetryIds === undefined) return;
   try {
     const { uid } = await client.accountInfo();
-    return uid;
+    const paths = resolvePaths({ configFlag: io.configFlag, env: io.env });
+    rememberUserId(telemetrySettings(paths, io.env).identityFile, token, uid);
   } catch (error) {
-    if (io.verbose)
+    if (io.verbose) {
       io.stderr.write(
         `Could not read the DataRobot account: ${error instanceof Error ? error.message : String(error)}\n`,
       );
-    return undefined;
+    }
   }
 }

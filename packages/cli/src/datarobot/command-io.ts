@@ -3,7 +3,7 @@
 // telemetry ids. One shape for every area (auth, templates, dotenv, task, self), so the command
 // files stay a few lines long.
 import type { CommandTelemetry, DrContext } from '../cli/context.ts';
-import { type TelemetryIds, telemetryIdsOf } from './request-headers.ts';
+import type { TelemetryIds } from './request-headers.ts';
 import type { TlsOptions } from './transport.ts';
 
 export interface CommandIO {
@@ -36,7 +36,7 @@ export function commandIO(command: CommandIOSource): CommandIO {
     stdout: context.stdout,
     stderr: context.stderr,
     telemetry: context.telemetry,
-    telemetryIds: telemetryIdsOf(context),
+    telemetryIds: context.telemetry.ids,
     tls: { skipCertificateCheck: command.skipCertificateCheck === true, caCertFile: command.caCert },
     verbose: command.verbose === true,
   };

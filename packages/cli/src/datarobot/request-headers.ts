@@ -37,14 +37,3 @@ export function dataRobotHeaders(telemetry?: TelemetryIds, facts: HeaderFacts = 
         }),
   };
 }
-
-/**
- * The telemetry ids the runner puts on the command's context when telemetry is on
- * (`context.telemetryIds`); undefined when it is off or the runner does not provide them.
- */
-export function telemetryIdsOf(context: object): TelemetryIds | undefined {
-  const ids = (context as { telemetryIds?: unknown }).telemetryIds;
-  if (typeof ids !== 'object' || ids === null) return undefined;
-  const { sessionId, deviceId } = ids as Partial<TelemetryIds>;
-  return typeof sessionId === 'number' && typeof deviceId === 'string' ? { sessionId, deviceId } : undefined;
-}

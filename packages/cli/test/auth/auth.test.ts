@@ -46,7 +46,8 @@ describe('dr auth login', () => {
     const version = fake.requests.find((request) => request.path === '/api/v2/version/');
     expect(version?.status).toBe(200);
     expectDataRobotHeaders(version!);
-    expect(fake.requests.some((request) => request.path === '/api/v2/account/info/')).toBe(true);
+    // Telemetry is off here: the account (for user_id) is not even asked for.
+    expect(fake.requests.some((request) => request.path === '/api/v2/account/info/')).toBe(false);
   });
 
   it('logs in to the URL given as an argument, ignoring links without a key', async () => {

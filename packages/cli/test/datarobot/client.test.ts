@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DataRobotClient } from '../../src/datarobot/client.ts';
 import { endpointFromUserInput, parseEndpoint } from '../../src/datarobot/endpoint.ts';
 import { DataRobotError } from '../../src/datarobot/errors.ts';
-import { dataRobotHeaders, telemetryIdsOf } from '../../src/datarobot/request-headers.ts';
+import { dataRobotHeaders } from '../../src/datarobot/request-headers.ts';
 import { makeDrHome, runDr } from '../support/run-dr.ts';
 import { expectDataRobotHeaders, writeDrConfig } from './fixtures.ts';
 
@@ -49,15 +49,6 @@ describe('headers', () => {
     );
     expect(withTelemetry['X-DataRobot-CLI-Session']).toBe('1718000000000');
     expect(withTelemetry['X-DataRobot-CLI-Device']).toBe('0b9f3c1e-2d4a-4c5b-8e6f-7a8b9c0d1e2f');
-  });
-
-  it('reads the telemetry ids from a context only when they are well formed', () => {
-    expect(telemetryIdsOf({})).toBeUndefined();
-    expect(telemetryIdsOf({ telemetryIds: { sessionId: '1', deviceId: 'x' } })).toBeUndefined();
-    expect(telemetryIdsOf({ telemetryIds: { sessionId: 5, deviceId: 'd' } })).toEqual({
-      sessionId: 5,
-      deviceId: 'd',
-    });
   });
 
   it('sends them on every request', async () => {
