@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readConfig as readConfigFile } from '@dr/shared';
 import { type FakeDataRobot, startFakeDataRobot } from '@dr/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectDataRobotHeaders, startDr, writeDrConfig } from '../datarobot/fixtures.ts';
+import { expectDataRobotHeaders, runDrOnTerminal, startDr, writeDrConfig } from '../datarobot/fixtures.ts';
 import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
 
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
@@ -230,6 +230,30 @@ describe('dr auth set-url', () => {
     writeDrConfig(home, { endpoint: 'https://app.eu.datarobot.com/api/v2', token: 'eu-token' });
     await runDr(['auth', 'set-url', 'https://app.eu.datarobot.com'], { env: home.env });
     expect(readConfig().token).toBe('eu-token');
+  });
+
+  it('asks on a terminal: overwrite?, then the menu until the answer is valid', async () => {
+    writeDrConfig(home, { endpoint: 'https://app.datarobot.com/api/v2' });
+    const result = await runDrOnTerminal(['auth', 'set-url'], {
+      env: home.env,
+      answers: [
+        { when: /already set; overwrite it\? \(y\/N\): /, type: 'y' },
+        { when: /\[3\] Japan cloud[\s\S]*Enter your choice: /, type: 'ftp://nope' },
+        { when: /Invalid URL[\s\S]*Enter your choice: /, type: '3' },
+      ],
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(readConfig().endpoint).toBe('https://app.jp.datarobot.com/api/v2');
+  });
+
+  it('keeps the URL when the terminal answer is no', async () => {
+    writeDrConfig(home, { endpoint: 'https://app.datarobot.com/api/v2' });
+    const result = await runDrOnTerminal(['auth', 'set-url'], {
+      env: home.env,
+      answers: [{ when: /overwrite it\? \(y\/N\): /, type: '' }],
+    });
+    expect(result.code).toBe(0);
+    expect(readConfig().endpoint).toBe('https://app.datarobot.com/api/v2');
   });
 
   it('never prompts without a terminal', async () => {
