@@ -37,7 +37,11 @@ export function proxySettings(env: NodeJS.ProcessEnv) {
   return { httpsProxy, httpProxy, noProxy: pick('NO_PROXY') };
 }
 
-export async function transportFor(tls: TlsOptions, env: NodeJS.ProcessEnv): Promise<Transport> {
+export async function transportFor(
+  tls: TlsOptions,
+  env: NodeJS.ProcessEnv,
+  loadProxyLibrary: () => Promise<UndiciModule | undefined> = loadUndici,
+): Promise<Transport> {
   const ca = tls.caCertFile === undefined ? undefined : readCaFile(tls.caCertFile);
   const skip = tls.skipCertificateCheck === true;
   const proxy = proxySettings(env);
@@ -45,7 +49,7 @@ export async function transportFor(tls: TlsOptions, env: NodeJS.ProcessEnv): Pro
   if (!proxied && ca === undefined && !skip) return {};
 
   const connect = { ...(ca === undefined ? {} : { ca }), ...(skip ? { rejectUnauthorized: false } : {}) };
-  const undici = await loadUndici();
+  const undici = await loadProxyLibrary();
   if (undici !== undefined) {
     const dispatcher = proxied
       ? new undici.EnvHttpProxyAgent({
@@ -63,7 +67,8 @@ export async function transportFor(tls: TlsOptions, env: NodeJS.ProcessEnv): Pro
   return { fetch: nodeHttpsFetch({ ca, rejectUnauthorized: !skip }), ...(note ? { note } : {}) };
 }
 
-interface UndiciModule {
+/** The part of undici used here. */
+export interface UndiciModule {
   Agent: new (options: object) => object;
   EnvHttpProxyAgent: new (options: object) => object;
 }
