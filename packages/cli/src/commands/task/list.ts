@@ -19,7 +19,10 @@ export class TaskListCommand extends DrCommand {
     ],
   });
 
-  dir = Option.String('-d,--dir', { description: 'The application folder (default: the current folder)' });
+  dir = Option.String('-d,--dir', {
+    description:
+      'The application folder (default: the root of the git repository you are in, or the current folder)',
+  });
   all = Option.Boolean('-a,--all', false, { description: 'List tasks without a description too' });
   outputFormat = outputFormatOption();
 

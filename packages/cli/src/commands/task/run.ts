@@ -20,7 +20,10 @@ export class TaskRunCommand extends DrCommand {
     ],
   });
 
-  dir = Option.String('-d,--dir', { description: 'The application folder (default: the current folder)' });
+  dir = Option.String('-d,--dir', {
+    description:
+      'The application folder (default: the root of the git repository you are in, or the current folder)',
+  });
   parallel = Option.Boolean('-p,--parallel', false, { description: 'Run the tasks in parallel' });
   yes = Option.Boolean('-y,--yes', false, { description: 'Answer yes to every task prompt' });
   tasks = Option.Rest({ required: 1, name: 'task' });
