@@ -97,6 +97,18 @@ describe('dr auth login', () => {
     expect(result.stderr).not.toMatch(STACK_LINE);
   });
 
+  it('stops on Ctrl-C with exit 130, storing nothing', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint });
+    const dr = startDr(['auth', 'login', '--no-browser'], { env: { ...home.env, DR_LOGIN_PORT: '0' } });
+    const [, port] = await dr.waitForOutput(/http:\/\/localhost:(\d+)\//);
+    dr.child.kill('SIGINT');
+    const result = await dr.exited();
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Login cancelled');
+    expect(readConfig().token).toBeUndefined();
+    await expect(fetch(`http://127.0.0.1:${port}/?key=late`)).rejects.toThrow();
+  });
+
   it('asks for a URL only on a terminal, and says how to give one otherwise', async () => {
     const result = await runDr(['auth', 'login', '--no-browser'], { env: home.env });
     expect(result.code).toBe(2);
