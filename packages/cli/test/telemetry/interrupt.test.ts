@@ -15,7 +15,9 @@ import {
   waitUntil,
 } from './support/telemetry-harness.ts';
 
-it('records command_failed with exit code 130 and exits 130', { timeout: 60_000 }, async ({ onTestFinished }) => {
+it('records command_failed with exit code 130 and exits 130', { timeout: 60_000 }, async ({
+  onTestFinished,
+}) => {
   const fake = await startFakeAmplitude({ fault: 'hang' });
   const home = makeTelemetryHome(fake);
   onTestFinished(async () => {
@@ -31,14 +33,21 @@ it('records command_failed with exit code 130 and exits 130', { timeout: 60_000 
   expect(result.code).toBe(130);
 
   const interrupted = spooledEvents(home.spoolDir).filter(
-    (event) => event.event_type === 'command_failed' && event.event_properties?.command === 'self telemetry flush',
+    (event) =>
+      event.event_type === 'command_failed' && event.event_properties?.command === 'self telemetry flush',
   );
   expect(interrupted).toHaveLength(1);
-  expect(interrupted[0]!.event_properties).toMatchObject({ exit_code: 130, success: false, error_type: 'INTERRUPTED' });
+  expect(interrupted[0]!.event_properties).toMatchObject({
+    exit_code: 130,
+    success: false,
+    error_type: 'INTERRUPTED',
+  });
 
   // The collector answers again: the interrupted run's end reaches it.
   await fake.setFault(200);
-  const again = await runDr(['self', 'telemetry', 'flush', '--output-format', 'json'], { env: home.telemetryEnv });
+  const again = await runDr(['self', 'telemetry', 'flush', '--output-format', 'json'], {
+    env: home.telemetryEnv,
+  });
   expect(again.code, again.stdout + again.stderr).toBe(0);
   await fake.waitFor(() => sentEvents(fake).some((event) => event.insert_id === interrupted[0]!.insert_id), {
     description: 'the interrupted run’s command_failed',

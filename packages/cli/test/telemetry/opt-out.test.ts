@@ -18,13 +18,24 @@ import {
 } from './support/telemetry-harness.ts';
 
 /** Commands, each with exactly what it prints on stderr by itself. */
-const COMMANDS: readonly { args: string[]; code: number; stderr: string | RegExp }[] = [
+const COMMANDS: readonly {
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  code: number;
+  stderr: string | RegExp;
+}[] = [
   { args: ['self', 'version'], code: 0, stderr: '' },
   { args: ['self', 'version', '--output-format', 'json'], code: 0, stderr: '' },
   { args: ['self', 'config'], code: 0, stderr: '' },
   { args: ['self', 'telemetry', 'status'], code: 0, stderr: '' },
   { args: ['self', 'version', '--bogus'], code: 2, stderr: /^Unknown Syntax Error: Unsupported option name/ },
-  { args: ['templates', 'setup'], code: 2, stderr: 'Error: `dr templates setup` is not implemented yet.\n' },
+  // Fails inside the command: go-task is not on an empty PATH.
+  {
+    args: ['task', 'list'],
+    env: { PATH: '' },
+    code: 1,
+    stderr: /^Error: The `task` binary \(go-task\) is not on your PATH/,
+  },
 ];
 
 interface OptOut {
@@ -84,7 +95,9 @@ describe.concurrent('telemetry off means nothing at all', { timeout: 30_000 }, (
       if (optOut.withoutKey) delete env.DR_TELEMETRY_API_KEY;
       const stopWatching = watchForDrainers(home.spoolDir);
       for (const command of COMMANDS) {
-        const result = await runDr([...command.args, ...(optOut.args ?? [])], { env });
+        const result = await runDr([...command.args, ...(optOut.args ?? [])], {
+          env: { ...env, ...command.env },
+        });
         const label = command.args.join(' ');
         expect(result.code, label).toBe(command.code);
         if (typeof command.stderr === 'string') expect(result.stderr, label).toBe(command.stderr);

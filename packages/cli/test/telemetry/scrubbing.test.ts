@@ -22,7 +22,9 @@ function canaryWord(): string {
   return `kumquat${letters.join('')}`;
 }
 
-it('sends no value typed, set or found on disk, and spools none', { timeout: 60_000 }, async ({ onTestFinished }) => {
+it('sends no value typed, set or found on disk, and spools none', { timeout: 60_000 }, async ({
+  onTestFinished,
+}) => {
   const fake = await startFakeAmplitude();
   const home = makeTelemetryHome(fake);
   onTestFinished(async () => {
@@ -33,7 +35,10 @@ it('sends no value typed, set or found on disk, and spools none', { timeout: 60_
   const folder = join(home.dir, canary, 'work');
   mkdirSync(folder, { recursive: true });
   const configFile = join(home.dir, canary, 'x.yaml');
-  writeFileSync(configFile, `endpoint: https://${canary}.example.com/api/v2\ntoken: ${canary}-config-token\n`);
+  writeFileSync(
+    configFile,
+    `endpoint: https://${canary}.example.com/api/v2\ntoken: ${canary}-config-token\n`,
+  );
   const env = {
     ...home.telemetryEnv,
     DR_TELEMETRY_ENABLED: '1',
@@ -41,7 +46,7 @@ it('sends no value typed, set or found on disk, and spools none', { timeout: 60_
     DATAROBOT_ENDPOINT: `https://${canary}.example.com/api/v2`,
     SOME_OTHER_SETTING: canary,
   };
-  const release = holdDrainerLock(home.spoolDir);
+  const release = await holdDrainerLock(home.spoolDir);
   const lines: string[][] = [
     ['self', 'config', '--config', configFile],
     ['self', 'config', `--config=${configFile}`, '--output-format', 'json'],

@@ -150,9 +150,11 @@ export function spoolFileBytes(spoolDir: string): Buffer {
 /**
  * Makes the spool look busy with a live drainer, so commands leave their events in the spool
  * instead of starting one: the lock's mtime is put an hour ahead, which both dr's check and
- * proper-lockfile read as fresh. Returns the function that lets go.
+ * proper-lockfile read as fresh. Waits for a real drainer to finish first (it would remove the
+ * lock on its way out). Returns the function that lets go.
  */
-export function holdDrainerLock(spoolDir: string): () => void {
+export async function holdDrainerLock(spoolDir: string): Promise<() => void> {
+  await waitUntil(() => drainerPids(spoolDir).length === 0, 'running drainers to exit');
   const lock = join(spoolDir, DRAINER_LOCK_FILE);
   mkdirSync(lock, { recursive: true, mode: 0o700 });
   const inAnHour = new Date(Date.now() + 3_600_000);
