@@ -13,4 +13,5 @@ export * from './telemetry/ids.ts';
 export * from './telemetry/policy-file.ts';
 export * from './telemetry/scrubber.ts';
 export * from './telemetry/session.ts';
+export * from './telemetry/tracking-plan-docs.ts';
 export * from './version/build-info.ts';
