@@ -196,16 +196,22 @@ function killQuietly(pid: number): void {
 export interface RunningDr {
   readonly child: ChildProcess;
   readonly result: Promise<DrResult>;
+  /** What it printed on stdout so far. */
+  stdout(): string;
+  /** Ctrl-C as a terminal sends it: to dr and its children (needs `processGroup`). */
+  interruptGroup(): void;
 }
 
 export function startDr(
   args: readonly string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
+  options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; processGroup?: boolean },
 ): RunningDr {
   const child = spawn(process.execPath, [DR_BIN, ...args], {
     env: options.env,
     cwd: options.cwd ?? options.env.HOME,
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group, so a group signal reaches dr and its children and nothing else.
+    detached: options.processGroup === true,
   });
   let stdout = '';
   let stderr = '';
@@ -223,7 +229,15 @@ export function startDr(
       resolveResult({ code: code ?? (signal ? -1 : null), stdout, stderr });
     });
   });
-  return { child, result };
+  return {
+    child,
+    result,
+    stdout: () => stdout,
+    interruptGroup: () => {
+      if (options.processGroup !== true || child.pid === undefined) throw new Error('not a process group');
+      process.kill(-child.pid, 'SIGINT');
+    },
+  };
 }
 
 export interface PtyOptions {
