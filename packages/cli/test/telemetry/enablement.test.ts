@@ -202,6 +202,20 @@ describe('an administrator lock', { timeout: 30_000 }, () => {
     expect(status.reason).toBe('policy');
   });
 
+  it('is named by `enable` even when DO_NOT_TRACK or DATAROBOT_CLI_DISABLE_TELEMETRY is set too', async (context) => {
+    const home = newHome(context);
+    home.writeConfig(CONFIG_DISABLED);
+    home.writePolicy('telemetry:\n  enabled: false\n');
+    for (const optOut of [{ DO_NOT_TRACK: '1' }, { DATAROBOT_CLI_DISABLE_TELEMETRY: 'true' }]) {
+      const enable = await runDr(['self', 'telemetry', 'enable'], {
+        env: { ...home.telemetryEnv, ...optOut },
+      });
+      expect(enable.code, JSON.stringify(optOut)).not.toBe(0);
+      expect(enable.stderr).toMatch(/locked.*administrator|administrator.*locked/i);
+      expect(home.readConfig()).toBe(CONFIG_DISABLED);
+    }
+  });
+
   it('locks telemetry off when the policy file cannot be parsed', async (context) => {
     const home = newHome(context);
     home.writeConfig(CONFIG_ENABLED);

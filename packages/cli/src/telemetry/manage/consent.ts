@@ -20,7 +20,10 @@ export interface ConsentOptions {
 }
 
 export async function enableTelemetry(options: ConsentOptions): Promise<number> {
-  const before = await readTelemetryState(options.paths, options.env, false, false);
+  // The user's own opt-outs (flag, DO_NOT_TRACK, DATAROBOT_CLI_DISABLE_TELEMETRY) rank above the
+  // policy and would hide it: ask what decides without them.
+  const { DO_NOT_TRACK, DATAROBOT_CLI_DISABLE_TELEMETRY, ...envWithoutOptOuts } = options.env;
+  const before = await readTelemetryState(options.paths, envWithoutOptOuts, false, false);
   if (before.decision.reason === 'policy') {
     throw new DrError(
       'TELEMETRY_LOCKED',
