@@ -2,7 +2,7 @@
 // reports, that info shows the very JSON the collector later receives, that flush sends and
 // says so (and fails when the collector does), that reset forgets this device, and that
 // enable/disable store the choice and take effect at once. The API key is never printed.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '@dr/shared';
 import { type FakeAmplitude, startFakeAmplitude } from '@dr/testkit';
@@ -211,6 +211,21 @@ describe.concurrent('dr self telemetry', { timeout: 30_000 }, () => {
     await waitUntil(() => drainerPids(home.spoolDir).length === 0, 'the drainer to exit');
     expect(new Set(sentEvents(fake).map((event) => event.device_id))).toEqual(new Set([after]));
     expect(requestBodies(fake).join('')).not.toContain(before!);
+  });
+
+  it('reset: still gives a new device id when the spool folder is unusable', async (context) => {
+    const { home } = await setUp(context);
+    await runDr(['self', 'version'], {
+      env: { ...home.telemetryEnv, DR_TELEMETRY_SPOOL_DIR: join(home.dir, 'x') },
+    });
+    const before = deviceIdOf(home);
+    expect(before).toMatch(/^[0-9a-f-]{36}$/);
+    writeFileSync(join(home.dir, 'not-a-folder'), 'a file');
+    const env = { ...home.telemetryEnv, DR_TELEMETRY_SPOOL_DIR: join(home.dir, 'not-a-folder') };
+    const reset = await runDr(['self', 'telemetry', 'reset'], { env });
+    expect(reset.stderr).toBe('');
+    expect(reset.code).toBe(0);
+    expect(deviceIdOf(home)).not.toBe(before);
   });
 
   it('disable: stored with its reason (never sent), stops recording at once, starts no drainer', async (context) => {

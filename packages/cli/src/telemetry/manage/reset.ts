@@ -21,7 +21,7 @@ export async function resetTelemetry(options: ResetOptions): Promise<number> {
       return events;
     }) ?? 0;
   for (const file of [settings.sessionFile, settings.identityFile, settings.configCacheFile]) {
-    rmSync(file, { force: true });
+    removeIfPresent(file);
   }
   const hadDeviceId = isValidDeviceId(readConfig(options.paths.configFile).telemetry?.device_id);
   if (hadDeviceId) {
@@ -34,4 +34,13 @@ export async function resetTelemetry(options: ResetOptions): Promise<number> {
       (hadDeviceId ? ', and this machine has a new random device id.\n' : '.\n'),
   );
   return 0;
+}
+
+/** Deletes `file`; one that cannot exist (its folder is missing, or is no folder) is fine too. */
+function removeIfPresent(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+  }
 }
