@@ -77,28 +77,26 @@ async function interruptTaskRun(env: NodeJS.ProcessEnv, dir: string): Promise<Dr
 // Known bug: with telemetry on, run-cli.ts's own SIGINT handler calls process.exit(130) at once,
 // so dr returns before the task it runs has finished, with 130 instead of the task's exit code.
 // Flip to `it` once the runner lets a command that handles Ctrl-C itself finish.
-it.fails(
-  'lets a command that handles Ctrl-C itself finish: same exit code and output, telemetry on or off',
-  { timeout: 60_000 },
-  async ({ onTestFinished }) => {
-    const fake = await startFakeAmplitude();
-    const home = makeTelemetryHome(fake);
-    onTestFinished(async () => {
-      home.cleanup();
-      await fake.close();
-    });
-    const bin = join(home.dir, 'bin');
-    const app = join(home.dir, 'app');
-    mkdirSync(bin);
-    mkdirSync(app);
-    writeFileSync(join(bin, 'task'), FAKE_GO_TASK, { mode: 0o755 });
-    writeFileSync(join(app, 'Taskfile.yml'), "version: '3'\n");
-    const env = { ...home.telemetryEnv, PATH: `${bin}:${process.env.PATH}` };
+it.fails('lets a command that handles Ctrl-C itself finish: same exit code and output, telemetry on or off', {
+  timeout: 60_000,
+}, async ({ onTestFinished }) => {
+  const fake = await startFakeAmplitude();
+  const home = makeTelemetryHome(fake);
+  onTestFinished(async () => {
+    home.cleanup();
+    await fake.close();
+  });
+  const bin = join(home.dir, 'bin');
+  const app = join(home.dir, 'app');
+  mkdirSync(bin);
+  mkdirSync(app);
+  writeFileSync(join(bin, 'task'), FAKE_GO_TASK, { mode: 0o755 });
+  writeFileSync(join(app, 'Taskfile.yml'), "version: '3'\n");
+  const env = { ...home.telemetryEnv, PATH: `${bin}:${process.env.PATH}` };
 
-    const off = await interruptTaskRun({ ...env, DO_NOT_TRACK: '1' }, app);
-    expect(off.code).toBe(3);
-    expect(off.stdout).toContain('task: done');
-    const on = await interruptTaskRun({ ...env, DR_TELEMETRY_ENABLED: '1' }, app);
-    expect({ code: on.code, stdout: on.stdout }).toEqual({ code: off.code, stdout: off.stdout });
-  },
-);
+  const off = await interruptTaskRun({ ...env, DO_NOT_TRACK: '1' }, app);
+  expect(off.code).toBe(3);
+  expect(off.stdout).toContain('task: done');
+  const on = await interruptTaskRun({ ...env, DR_TELEMETRY_ENABLED: '1' }, app);
+  expect({ code: on.code, stdout: on.stdout }).toEqual({ code: off.code, stdout: off.stdout });
+});
