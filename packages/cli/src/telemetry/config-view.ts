@@ -5,7 +5,7 @@
 // Promises: never throws; an unreadable config is reported, never guessed at.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { type TelemetryConfig, writeFileAtomic } from '@dr/shared';
+import { isFalsyEnv, isTruthyEnv, type TelemetryConfig, writeFileAtomic } from '@dr/shared';
 
 export interface TelemetryConfigView {
   readonly telemetry: TelemetryConfig | undefined;
@@ -40,7 +40,7 @@ export async function readTelemetryConfigView(
     // The YAML parser loads only here, when the JSON copy is missing or stale.
     const { readConfig } = await import('@dr/shared/config-file');
     const config = readConfig(configFile);
-    const telemetry = isRecord(config.telemetry) ? (config.telemetry as TelemetryConfig) : undefined;
+    const telemetry = telemetrySection(config.telemetry);
     const token = typeof config.token === 'string' && config.token !== '' ? config.token : undefined;
     return {
       ok: true,
@@ -65,6 +65,27 @@ export async function saveTelemetryConfigView(
   } catch {
     // Only a cache.
   }
+}
+
+/**
+ * The telemetry section as the rules read it. People write `enabled: no`, `off` or `"false"` (a
+ * YAML 1.1 habit; the Go dr reads them as false), and `telemetry: false` for short, as the policy
+ * file allows. The YAML 1.2 parser reads those words as strings, which would leave the choice
+ * undecided and let the first-run notice overwrite it with a yes: so words count, and any other
+ * value that is not a clear yes counts as no.
+ */
+function telemetrySection(section: unknown): TelemetryConfig | undefined {
+  if (section === undefined || section === null) return undefined;
+  if (!isRecord(section)) return { enabled: choiceOf(section) };
+  if (section.enabled === undefined || section.enabled === null || typeof section.enabled === 'boolean')
+    return section as TelemetryConfig;
+  return { ...(section as TelemetryConfig), enabled: choiceOf(section.enabled) };
+}
+
+function choiceOf(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const word = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  return isTruthyEnv(word) && !isFalsyEnv(word);
 }
 
 function fileIdentity(file: string): string {

@@ -141,6 +141,22 @@ const rows: readonly Row[] = [
   // Rule 5: the user's config.
   { name: 'config enabled', config: CONFIG_ENABLED, reason: 'config-enabled', enabled: true },
   { name: 'config disabled', config: CONFIG_DISABLED, reason: 'config-disabled', enabled: false },
+  // The user's config is read as leniently as the policy file: words count, and a value that is
+  // neither yes nor no never counts as a yes.
+  { name: 'config enabled: off', config: 'telemetry:\n  enabled: off\n', reason: 'config-disabled', enabled: false },
+  { name: 'config telemetry: no', config: 'telemetry: no\n', reason: 'config-disabled', enabled: false },
+  {
+    name: 'config enabled: maybe',
+    config: 'telemetry:\n  enabled: maybe\n',
+    reason: 'config-disabled',
+    enabled: false,
+  },
+  {
+    name: 'config enabled: "yes" with the current prompt version',
+    config: 'telemetry:\n  enabled: "yes"\n  last_prompt_version: 1\n',
+    reason: 'config-enabled',
+    enabled: true,
+  },
   // Rule 6: first run, off a terminal.
   // On from the next run; this one only shows the notice and records nothing.
   { name: 'first run without a TTY', reason: 'first-run-notice', enabled: true, recording: false },

@@ -52,6 +52,10 @@ const OPT_OUTS: readonly OptOut[] = [
   { name: 'DO_NOT_TRACK=1', env: { DO_NOT_TRACK: '1', DR_TELEMETRY_ENABLED: '1' } },
   { name: 'DATAROBOT_CLI_DISABLE_TELEMETRY=true', env: { DATAROBOT_CLI_DISABLE_TELEMETRY: 'true' } },
   { name: 'config disabled', config: CONFIG_DISABLED },
+  // Words a YAML 1.1 reader (or a person) takes for "no"; the YAML 1.2 parser reads them as strings.
+  { name: 'config enabled: no', config: 'telemetry:\n  enabled: no\n' },
+  { name: 'config enabled: "false"', config: 'telemetry:\n  enabled: "false"\n  last_prompt_version: 1\n' },
+  { name: 'config telemetry: false', config: 'telemetry: false\n' },
   { name: 'CI=true', env: { CI: 'true' } },
   { name: 'CI=true with config enabled', env: { CI: 'true' }, config: CONFIG_ENABLED },
   { name: 'the policy file', policy: 'telemetry:\n  enabled: false\n', config: CONFIG_ENABLED },
