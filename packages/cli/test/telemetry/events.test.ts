@@ -2,9 +2,12 @@
 // an unknown command, help) leaves its command events at the collector, carrying only what the
 // tracking plan declares, with flag names and never values, the right argument counts and exit
 // codes, unique insert ids, one session and one device across runs, and no ip or user_id.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EVENT_SCHEMA, type EventType, type PropertySpec, readConfig } from '@dr/shared';
 import { type FakeAmplitude, startFakeAmplitude } from '@dr/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenFingerprint } from '../../src/telemetry/config-view.ts';
 import {
   CONFIG_ENABLED,
   type DrResult,
@@ -260,5 +263,43 @@ describe('command events at the collector', () => {
     expect(sessions.size).toBe(1);
     const [session] = sessions;
     expect(Number(session)).toBeLessThanOrEqual(Math.min(...sent.map((event) => Number(event.time))));
+  });
+});
+
+describe('user_id', () => {
+  it('is the cached DataRobot user id of the token in use, never an email, never without a token', async ({
+    onTestFinished,
+  }) => {
+    const userFake = await startFakeAmplitude();
+    const user = makeTelemetryHome(userFake);
+    onTestFinished(async () => {
+      user.cleanup();
+      await userFake.close();
+    });
+    user.writeConfig(CONFIG_ENABLED);
+    const userId = '5f3a1b2c9d8e7f6a5b4c3d2e';
+    mkdirSync(user.spoolDir, { recursive: true });
+    writeFileSync(
+      join(user.spoolDir, 'identity.json'),
+      JSON.stringify({
+        [tokenFingerprint('token-of-a-user')]: userId,
+        [tokenFingerprint('token-of-another')]: 'someone@example.com',
+      }),
+    );
+    const runs: [NodeJS.ProcessEnv, string | undefined][] = [
+      [{ DATAROBOT_API_TOKEN: 'token-of-a-user' }, userId],
+      [{ DATAROBOT_API_TOKEN: 'token-of-another' }, undefined],
+      [{}, undefined],
+    ];
+    for (const [env, expected] of runs) {
+      const before = userFake.ingested.length;
+      await runDr(['self', 'version'], { env: { ...user.telemetryEnv, ...env } });
+      await userFake.waitFor(() => userFake.ingested.length === before + 3, {
+        description: 'the run’s events',
+      });
+      await waitUntil(() => drainerPids(user.spoolDir).length === 0, 'the drainer to exit');
+      for (const event of userFake.ingested.slice(before)) expect(event.user_id).toBe(expected);
+    }
+    expect(requestBodies(userFake).join('')).not.toContain('someone@example.com');
   });
 });
