@@ -143,7 +143,12 @@ const rows: readonly Row[] = [
   { name: 'config disabled', config: CONFIG_DISABLED, reason: 'config-disabled', enabled: false },
   // The user's config is read as leniently as the policy file: words count, and a value that is
   // neither yes nor no never counts as a yes.
-  { name: 'config enabled: off', config: 'telemetry:\n  enabled: off\n', reason: 'config-disabled', enabled: false },
+  {
+    name: 'config enabled: off',
+    config: 'telemetry:\n  enabled: off\n',
+    reason: 'config-disabled',
+    enabled: false,
+  },
   { name: 'config telemetry: no', config: 'telemetry: no\n', reason: 'config-disabled', enabled: false },
   {
     name: 'config enabled: maybe',
