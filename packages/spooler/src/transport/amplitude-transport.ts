@@ -1,10 +1,16 @@
 // One POST of already-built events to Amplitude's HTTP V2 or Batch API, answered by a SendResult
 // and never by a throw. Sends exactly one request (no retries: the drainer owns the retry rules),
 // bounds the whole exchange (answer and body) by `timeoutMs`, and sends the events as given, so
-// their insert_id stays the one fixed when they were spooled. ky is loaded on the first send, so
-// importing this package costs a command nothing.
+// their insert_id stays the one fixed when they were spooled. The request goes out on node:http
+// (./http-post.ts), loaded on the first send, so importing this package costs a command nothing.
+//
+// Why not fetch (or ky over it): the drainer must stay under 60 MiB of RSS (SPEC §6), and a bare
+// Node 20 already takes ~40 MB. A 10,000-event drain through ky and the global fetch peaked at
+// ~98 MiB; the same run with this module, ~81 MiB. fetch loads undici's JavaScript, web streams and
+// its llhttp parser, WebAssembly whose compilation spiked RSS by ~30 MB; merely constructing a
+// Request and a Response costs ~12 MB in a bare Node; node:http and node:https cost ~4 MB.
+// ky remains the CLI's client for the DataRobot API (packages/cli), where none of this matters.
 import { type AmplitudeApi, apiUrl } from './endpoint.ts';
-import { proxyDispatcher } from './proxy-dispatcher.ts';
 import { classifyAnswer, type SendResult } from './send-result.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -45,49 +51,24 @@ export async function sendEvents(options: SendEventsOptions): Promise<SendResult
   const { api, events, signal } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (signal?.aborted) return { kind: 'aborted' };
-
-  const timer = new AbortController();
-  const timeout = setTimeout(() => timer.abort(), timeoutMs);
-  const combined = signal === undefined ? timer.signal : AbortSignal.any([signal, timer.signal]);
-  try {
-    const { default: ky } = await import('ky');
-    const dispatcher = await proxyDispatcher(options.env ?? process.env);
-    const response = await ky.post(apiUrl(options.endpoint, api), {
-      body: requestBody(options.apiKey, events, options.minIdLength),
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      retry: 0,
-      throwHttpErrors: false,
-      timeout: timeoutMs,
-      signal: combined,
-      // A redirect would resend the API key to a host nobody configured; read it as an answer.
-      redirect: 'manual',
-      // ky hands options it does not know (dispatcher) to fetch itself.
-      ...(dispatcher === undefined ? {} : { dispatcher: dispatcher as never }),
-    });
-    const body = await response.text();
-    return classifyAnswer({
-      httpStatus: response.status,
-      body,
-      api,
-      eventCount: events.length,
-      retryAfter: response.headers.get('retry-after'),
-    });
-  } catch (error) {
-    if (signal?.aborted) return { kind: 'aborted' };
-    if (timer.signal.aborted || (error instanceof Error && error.name === 'TimeoutError'))
+  const { postJson } = await import('./http-post.ts');
+  const outcome = await postJson(
+    apiUrl(options.endpoint, api),
+    requestBody(options.apiKey, events, options.minIdLength),
+    { timeoutMs, signal, env: options.env ?? process.env },
+  );
+  switch (outcome.kind) {
+    case 'answered':
+      return classifyAnswer({
+        httpStatus: outcome.status,
+        body: outcome.body,
+        api,
+        eventCount: events.length,
+        retryAfter: outcome.retryAfter,
+      });
+    case 'timeout':
       return { kind: 'timeout', timeoutMs };
-    return networkError(error);
-  } finally {
-    clearTimeout(timeout);
+    default:
+      return outcome;
   }
-}
-
-function networkError(error: unknown): SendResult {
-  // fetch reports "fetch failed" and puts the system error (ECONNREFUSED, ENOTFOUND...) in `cause`.
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const code = (cause as { code?: unknown } | null)?.code;
-  return typeof code === 'string'
-    ? { kind: 'network-error', message, code }
-    : { kind: 'network-error', message };
 }

@@ -1,5 +1,5 @@
 // The transport against a real local HTTP server that answers each request from a script:
-// every kind of SendResult, the request it sends, and the proxy route.
+// every kind of SendResult, the request it sends, connection reuse, and the proxy route.
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +7,7 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendEvents } from '../../src/transport/amplitude-transport.ts';
 import { closeProxyDispatchers } from '../../src/transport/proxy-dispatcher.ts';
+import { type ConnectProxy, startConnectProxy } from './fixtures/connect-proxy.ts';
 
 interface Scripted {
   status?: number;
@@ -17,6 +18,8 @@ interface Scripted {
 }
 
 interface Received {
+  /** The client's port: the same for requests that share a connection. */
+  remotePort: number | undefined;
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;
@@ -34,6 +37,7 @@ async function startScriptedServer() {
     req.on('end', () => {
       const answer = script[Math.min(received.length, script.length - 1)]!;
       received.push({
+        remotePort: req.socket.remotePort,
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
@@ -104,6 +108,13 @@ describe('sendEvents: the request', () => {
     expect(request?.body.events).toEqual(events);
     expect(request?.body.options).toEqual({ min_id_length: 5 });
     expect(typeof request?.body.client_upload_time).toBe('string');
+  });
+
+  it('sends consecutive requests over one kept-alive connection', async () => {
+    server.answer({ status: 200, body: { code: 200 } });
+    await send();
+    await send();
+    expect(new Set(server.received.map((request) => request.remotePort)).size).toBe(1);
   });
 
   it('posts to /batch for the Batch API, under a base with a path', async () => {
@@ -283,56 +294,69 @@ describe('sendEvents: every answer', () => {
 });
 
 describe('sendEvents: proxies', () => {
-  let proxy: net.Server;
-  let tunnels = 0;
-  const sockets = new Set<net.Socket>();
+  let proxy: ConnectProxy;
   beforeAll(async () => {
-    // A minimal CONNECT proxy (undici tunnels http targets through CONNECT as well).
-    const proxyServer = http.createServer((_req, res) => res.writeHead(405).end());
-    proxyServer.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-      tunnels += 1;
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = net.connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('error', () => socket.destroy());
-        socket.on('close', () => sockets.delete(socket));
-      }
-    });
-    proxy = proxyServer.listen(0, '127.0.0.1');
-    await once(proxy, 'listening');
+    proxy = await startConnectProxy();
   });
-  afterEach(closeProxyDispatchers);
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    proxy.close();
+  afterEach(async () => {
+    proxy.refuseWith(null);
+    await closeProxyDispatchers();
   });
+  afterAll(() => proxy.close());
 
-  const proxyUrl = () => `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-
-  it('goes through HTTP_PROXY', async () => {
+  it('goes through HTTP_PROXY, tunnelling with CONNECT (as undici did for http targets)', async () => {
     server.answer({ status: 200, body: { code: 200 } });
-    const before = tunnels;
-    expect((await send({ env: { HTTP_PROXY: proxyUrl() } })).kind).toBe('accepted');
-    expect(tunnels).toBe(before + 1);
+    const before = proxy.connects.length;
+    expect((await send({ env: { HTTP_PROXY: proxy.url } })).kind).toBe('accepted');
+    expect(proxy.connects.slice(before).map((connect) => connect.authority)).toEqual([
+      new URL(server.base).host,
+    ]);
     expect(server.received).toHaveLength(1);
+  });
+
+  it('keeps the tunnel open for the next request', async () => {
+    server.answer({ status: 200, body: { code: 200 } });
+    const before = proxy.connects.length;
+    expect((await send({ env: { HTTP_PROXY: proxy.url } })).kind).toBe('accepted');
+    expect((await send({ env: { HTTP_PROXY: proxy.url } })).kind).toBe('accepted');
+    expect(proxy.connects.length).toBe(before + 1);
+    expect(server.received).toHaveLength(2);
+  });
+
+  it('sends the credentials in the proxy URL as Basic Proxy-Authorization', async () => {
+    server.answer({ status: 200, body: { code: 200 } });
+    const withCredentials = proxy.url.replace('http://', 'http://me%40corp:p%3Ass@');
+    expect((await send({ env: { HTTP_PROXY: withCredentials } })).kind).toBe('accepted');
+    expect(proxy.connects.at(-1)?.headers['proxy-authorization']).toBe(
+      `Basic ${Buffer.from('me@corp:p:ss').toString('base64')}`,
+    );
   });
 
   it('honours NO_PROXY', async () => {
     server.answer({ status: 200, body: { code: 200 } });
-    const before = tunnels;
-    expect((await send({ env: { http_proxy: proxyUrl(), NO_PROXY: 'localhost,127.0.0.1' } })).kind).toBe(
+    const before = proxy.connects.length;
+    expect((await send({ env: { http_proxy: proxy.url, NO_PROXY: 'localhost,127.0.0.1' } })).kind).toBe(
       'accepted',
     );
-    expect(tunnels).toBe(before);
+    expect(proxy.connects.length).toBe(before);
+  });
+
+  it('a proxy that refuses the tunnel is a network-error that names its answer', async () => {
+    server.answer({ status: 200, body: { code: 200 } });
+    proxy.refuseWith(407);
+    const result = await send({ env: { HTTP_PROXY: proxy.url } });
+    expect(result).toMatchObject({ kind: 'network-error', message: expect.stringContaining('407') });
+    expect(server.received).toHaveLength(0);
   });
 
   it('a proxy that is down is a network-error', async () => {
-    expect((await send({ env: { HTTP_PROXY: 'http://127.0.0.1:1' } })).kind).toBe('network-error');
+    expect(await send({ env: { HTTP_PROXY: 'http://127.0.0.1:1' } })).toMatchObject({
+      kind: 'network-error',
+      code: 'ECONNREFUSED',
+    });
+  });
+
+  it('a proxy setting that is not an http(s) URL is a network-error', async () => {
+    expect((await send({ env: { HTTP_PROXY: 'socks5://127.0.0.1:1080' } })).kind).toBe('network-error');
   });
 });
