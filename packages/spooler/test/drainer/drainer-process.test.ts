@@ -1,18 +1,28 @@
 // The drainer as the separate process the CLI starts: the entry script bundled the way it ships
-// (esbuild, better-sqlite3 external), run with only its environment, killed with SIGKILL at random
-// moments, and started by the spawn helper.
+// (esbuild, better-sqlite3 external), run with the spawn helper's Node flags and only its
+// environment, killed with SIGKILL at random moments, and started by the spawn helper.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { dirname, join } from 'node:path';
+import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { drain } from '../../src/drainer/drainer.ts';
 import { DRAINER_LOCK_STALE_MS, drainerLockPath, isDrainerLockHeld } from '../../src/drainer/drainer-lock.ts';
-import { CHILD_ENV_KEYS, childEnv, spawnDrainerIfDue } from '../../src/drainer/spawn-drainer.ts';
+import {
+  CHILD_ENV_KEYS,
+  childEnv,
+  DRAINER_ENV,
+  DRAINER_NODE_FLAGS,
+  spawnDrainerIfDue,
+} from '../../src/drainer/spawn-drainer.ts';
+import { startConnectProxy } from '../transport/fixtures/connect-proxy.ts';
 import {
   API_KEY,
+  createTestCertificates,
   type FakeAmplitude,
   fillSpool,
   startFakeAmplitude,
@@ -67,8 +77,9 @@ interface Run {
 }
 
 function startDrainer(env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...DRAINER_NODE_FLAGS, script], {
     env: {
+      ...DRAINER_ENV,
       DR_TELEMETRY_SPOOL_DIR: dir,
       DR_TELEMETRY_ENDPOINT: fake.url,
       DR_TELEMETRY_API_KEY: API_KEY,
@@ -143,6 +154,42 @@ describe('the drainer process', () => {
     expect(await drainer.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(1_500 + 1_500);
     expect(withSpool(dir, (spool) => spool.hasDue())).toBe(true);
+  });
+
+  it('delivers over https through an HTTPS_PROXY tunnel, trusting NODE_EXTRA_CA_CERTS', async () => {
+    const certs = createTestCertificates();
+    const proxy = await startConnectProxy();
+    // TLS in front of the fake, the way Amplitude is reached: https, through the proxy.
+    const sockets = new Set<net.Socket>();
+    const front = tls.createServer({ key: certs.key, cert: certs.cert }, (secure) => {
+      const plain = net.connect(Number(new URL(fake.url).port), '127.0.0.1');
+      for (const socket of [secure, plain]) {
+        sockets.add(socket);
+        socket.on('error', () => socket.destroy());
+        socket.on('close', () => sockets.delete(socket));
+      }
+      secure.pipe(plain).pipe(secure);
+    });
+    front.listen(0, '127.0.0.1');
+    await once(front, 'listening');
+    const authority = `127.0.0.1:${(front.address() as net.AddressInfo).port}`;
+    try {
+      const events = fillSpool(dir, 5);
+      const drainer = startDrainer({
+        DR_TELEMETRY_ENDPOINT: `https://${authority}`,
+        HTTPS_PROXY: proxy.url,
+        NODE_EXTRA_CA_CERTS: certs.caFile,
+      });
+      expect(await drainer.exited).toBe(0);
+      expect(drainer.output()).toBe('');
+      expect(fake.ingested.map((event) => event.insert_id)).toEqual(events.map((event) => event.insert_id));
+      expect(proxy.connects.map((connect) => connect.authority)).toEqual([authority]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      front.close();
+      await proxy.close();
+      certs.cleanup();
+    }
   });
 
   it('exits 0 on a refused endpoint setting, logging why', async () => {
@@ -250,6 +297,7 @@ describe('spawnDrainerIfDue', () => {
         'DR_TELEMETRY_ENDPOINT',
         'DR_TELEMETRY_SPOOL_DIR',
         'HTTPS_PROXY',
+        'MALLOC_ARENA_MAX',
         'NO_PROXY',
       ].sort(),
     );
@@ -257,6 +305,23 @@ describe('spawnDrainerIfDue', () => {
     const pgid = execFileSync('ps', ['-o', 'pgid=', '-p', String(result.pid)], { encoding: 'utf8' }).trim();
     expect(Number(pgid)).toBe(result.pid);
     await fake.waitFor(() => fake.ingested.length === events.length, { timeoutMs: 10_000 });
+  });
+
+  it('runs the script under DRAINER_NODE_FLAGS', async () => {
+    // process.title overwrites the drainer's argv, so a stand-in script reports its own.
+    const probe = join(bundleDir, 'report-exec-argv.mjs');
+    writeFileSync(
+      probe,
+      "import { renameSync, writeFileSync } from 'node:fs';\n" +
+        "const report = process.env.DR_TELEMETRY_SPOOL_DIR + '/exec-argv.json';\n" +
+        "writeFileSync(report + '.tmp', JSON.stringify(process.execArgv));\n" +
+        "renameSync(report + '.tmp', report);\n",
+    );
+    const result = spawnDrainerIfDue({ ...options(), drainerScript: probe, spool: { hasDue: () => true } });
+    expect(result.spawned).toBe(true);
+    const report = join(dir, 'exec-argv.json');
+    await waitUntil(() => existsSync(report), 5_000, 'the report');
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual(DRAINER_NODE_FLAGS);
   });
 
   it('never throws: a folder that vanished is a reason, not an error', () => {
@@ -273,7 +338,7 @@ describe('spawnDrainerIfDue', () => {
       { PATH: '/bin', HOME: '/home/x', NODE_OPTIONS: '--inspect', DR_TELEMETRY_DEBUG: '1' },
       dir,
     );
-    expect(env).toEqual({ DR_TELEMETRY_DEBUG: '1', DR_TELEMETRY_SPOOL_DIR: dir });
+    expect(env).toEqual({ DR_TELEMETRY_DEBUG: '1', DR_TELEMETRY_SPOOL_DIR: dir, MALLOC_ARENA_MAX: '2' });
     expect(CHILD_ENV_KEYS).not.toContain('NODE_OPTIONS');
   });
 });

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import type { AmplitudeEvent } from '@dr/shared';
 import { Spool, type SpoolOptions } from '../../src/spool/spool.ts';
 
-export { type FakeAmplitude, startFakeAmplitude } from '../../../testkit/src/index.ts';
+export {
+  createTestCertificates,
+  type FakeAmplitude,
+  startFakeAmplitude,
+} from '../../../testkit/src/index.ts';
 
 export const API_KEY = 'test-api-key-0123456789';
 export const DEVICE = '5b0c2a9e-1f0d-4c38-9d0e-4a7c2b1e9f10';
