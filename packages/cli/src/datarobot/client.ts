@@ -47,7 +47,6 @@ export class DataRobotClient {
     private readonly http: KyInstance,
     readonly endpoint: DataRobotEndpoint,
     private readonly timeoutMs: number,
-    private readonly transportNote: string | undefined,
   ) {}
 
   static async create(options: DataRobotClientOptions): Promise<DataRobotClient> {
@@ -63,11 +62,10 @@ export class DataRobotClient {
       retry: 0,
       // A redirect could carry the token to a host nobody configured.
       redirect: 'manual',
-      ...(transport.fetch === undefined ? {} : { fetch: transport.fetch }),
       // ky hands options it does not know (dispatcher) to fetch itself.
       ...(transport.dispatcher === undefined ? {} : { dispatcher: transport.dispatcher as never }),
     });
-    return new DataRobotClient(http, options.endpoint, timeoutMs, transport.note);
+    return new DataRobotClient(http, options.endpoint, timeoutMs);
   }
 
   /** GET a path under the API URL (`version/`) and parse its JSON. `what` names it in errors. */
@@ -146,7 +144,7 @@ export class DataRobotClient {
     if (error instanceof HTTPError) return errorForStatus(error.response.status, baseUrl, what);
     if (error instanceof TimeoutError || (error instanceof Error && error.name === 'TimeoutError'))
       return timedOut(baseUrl, this.timeoutMs, error);
-    return unreachable(baseUrl, error, this.transportNote);
+    return unreachable(baseUrl, error);
   }
 }
 

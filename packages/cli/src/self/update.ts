@@ -63,7 +63,6 @@ async function latestPublishedVersion(env: NodeJS.ProcessEnv): Promise<string> {
       timeout: TIMEOUT_MS,
       retry: 0,
       throwHttpErrors: false,
-      ...(transport.fetch === undefined ? {} : { fetch: transport.fetch }),
       ...(transport.dispatcher === undefined ? {} : { dispatcher: transport.dispatcher as never }),
     });
   } catch (error) {
