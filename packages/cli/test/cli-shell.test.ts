@@ -1,9 +1,10 @@
 // The command shell, tested as a user meets it: bin/dr run as a child process.
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandTree } from '../src/cli/command-tree.ts';
-import { type DrHome, makeDrHome, runDr } from './support/run-dr.ts';
+import { DR_BIN, type DrHome, makeDrHome, runDr } from './support/run-dr.ts';
 
 const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;
 
@@ -165,5 +166,33 @@ describe('config file', () => {
       value: 'https://app.jp.datarobot.com/api/v2',
       source: 'environment',
     });
+  });
+});
+
+describe('closed pipes', () => {
+  it('exits quietly with 0 when the reader of stdout goes away (`dr --help | head -1`)', async () => {
+    const child = spawn(process.execPath, [DR_BIN, '--help'], {
+      env: home.env,
+      cwd: home.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The help is two small writes that fit the pipe buffer, so a reader closing after the
+    // first chunk would race them; closing before dr has started makes its writes meet EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('error', reject);
+      child.on('close', (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).not.toMatch(STACK_LINE);
+    expect(code).toBe(0);
   });
 });
