@@ -109,13 +109,6 @@ describe('errors', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(STACK_LINE);
   });
-
-  it('says honestly that an unbuilt command is not implemented, exit 2', async () => {
-    const result = await runDr(['templates', 'setup'], { env: home.env });
-    expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('Error: `dr templates setup` is not implemented yet.');
-    expect(result.stdout).toBe('');
-  });
 });
 
 describe('config file', () => {

@@ -6,8 +6,7 @@
 export const ExitCode = {
   ok: 0,
   failure: 1,
-  /** A command whose body has not landed yet, or a usage error. */
-  notImplemented: 2,
+  /** The command line is wrong: an unknown command or option, a bad value. */
   usage: 2,
   /** Authentication missing or rejected by DataRobot. */
   auth: 3,
@@ -35,13 +34,5 @@ export class ConfigError extends DrError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('CONFIG_INVALID', message, { exitCode: ExitCode.config, ...options });
     this.name = 'ConfigError';
-  }
-}
-
-/** A command (or part of one) whose body lands in a later piece of work. */
-export class NotImplementedError extends DrError {
-  constructor(what: string) {
-    super('NOT_IMPLEMENTED', `${what} is not implemented yet.`, { exitCode: ExitCode.notImplemented });
-    this.name = 'NotImplementedError';
   }
 }
