@@ -11,14 +11,17 @@ import { DRAINER_SCRIPT, loadWorkspace } from './lib/workspace.mjs';
 
 const backlog = Number(process.env.BENCH_BACKLOG ?? 10_000);
 const runs = Number(process.env.BENCH_DRAIN_RUNS ?? 3);
-const { Spool, buildEvent, newDeviceId, startFakeAmplitude } = await loadWorkspace();
+const { DRAINER_ENV, DRAINER_NODE_FLAGS, Spool, buildEvent, newDeviceId, startFakeAmplitude } =
+  await loadWorkspace();
 const TIME = '/usr/bin/time';
 
 function runDrainer(env) {
   return new Promise((resolve, reject) => {
     const withTime = existsSync(TIME);
     const command = withTime ? TIME : process.execPath;
-    const args = withTime ? ['-f', '%M', process.execPath, DRAINER_SCRIPT] : [DRAINER_SCRIPT];
+    // The drainer as the spawn helper starts it: its Node flags and environment.
+    const drainer = [...DRAINER_NODE_FLAGS, DRAINER_SCRIPT];
+    const args = withTime ? ['-f', '%M', process.execPath, ...drainer] : drainer;
     const start = performance.now();
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -53,6 +56,7 @@ for (let run = 0; run < runs; run += 1) {
     }
     spool.close();
     const { ms, rssMiB } = await runDrainer({
+      ...DRAINER_ENV,
       DR_TELEMETRY_SPOOL_DIR: dir,
       DR_TELEMETRY_API_KEY: 'bench-key-12345',
       DR_TELEMETRY_ENDPOINT: fake.url,

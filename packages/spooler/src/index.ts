@@ -1,5 +1,5 @@
 // @dr/spooler: the SQLite spool, the Amplitude transport, the drainer and the helper that spawns it.
-// Importing it is cheap: ky, undici and proper-lockfile load only when a send or a drain starts.
+// Importing it is cheap: proper-lockfile and the proxy tunnel load only when a drain needs them.
 
 export {
   BATCH_PLAN,
@@ -23,6 +23,8 @@ export { buildDroppedReport, DROPPED_EVENT_TYPE } from './drainer/dropped-report
 export {
   CHILD_ENV_KEYS,
   childEnv,
+  DRAINER_ENV,
+  DRAINER_NODE_FLAGS,
   type SpawnDrainerOptions,
   type SpawnDrainerResult,
   spawnDrainerIfDue,

@@ -36,6 +36,12 @@ export abstract class DrCommand extends Command<DrContext> {
     hidden: true,
   });
 
+  /**
+   * True for a command that handles Ctrl-C itself and ends in its own way (task run waits for
+   * its task): the runner then records the interruption without ending the process early.
+   */
+  static handlesInterrupt = false;
+
   /** The command's work. Returns the exit code (0 when omitted). */
   protected abstract run(): Promise<number | undefined>;
 

@@ -89,13 +89,20 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
     command !== undefined && mayAskForConsent(command, facts, args),
   );
   context.telemetry = telemetry;
-  // Ctrl-C still records how the command ended (exit 130), then exits as the shell expects.
+  // Ctrl-C still records how the command ended. A command that handles Ctrl-C itself (task run
+  // waits for its task, auth login closes its listener) finishes in its own way and its own
+  // exit code is recorded below; otherwise the run ends here with 130, as the shell expects.
+  let interrupted = false;
+  const handlesInterrupt = (command?.constructor as { handlesInterrupt?: boolean } | undefined)
+    ?.handlesInterrupt;
   const onInterrupt = () => {
-    telemetry.commandFinished(facts, ExitCode.interrupted, new DrError('INTERRUPTED', 'Interrupted.'));
+    interrupted = true;
+    if (handlesInterrupt === true) return;
+    telemetry.commandFinished(facts, ExitCode.interrupted, interruption());
     telemetry.finish();
     process.exit(ExitCode.interrupted);
   };
-  if (telemetry.active) process.once('SIGINT', onInterrupt);
+  if (telemetry.active) process.on('SIGINT', onInterrupt);
   telemetry.commandStarted(facts);
   let exitCode: number;
   if (command === undefined) {
@@ -111,9 +118,16 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
     }
   }
   process.off('SIGINT', onInterrupt);
-  telemetry.commandFinished(facts, exitCode, context.failure ?? usageError);
+  // clipanion runs a command with a copy of the context: the failure is on the command's own.
+  const failure =
+    command?.context.failure ?? usageError ?? (interrupted && exitCode !== 0 ? interruption() : undefined);
+  telemetry.commandFinished(facts, exitCode, failure);
   telemetry.finish();
   return exitCode;
+}
+
+function interruption(): DrError {
+  return new DrError('INTERRUPTED', 'Interrupted.', { exitCode: ExitCode.interrupted });
 }
 
 function isHelpRequest(args: readonly string[]): boolean {

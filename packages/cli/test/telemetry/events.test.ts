@@ -216,8 +216,7 @@ describe('command events at the collector', () => {
     for (const { case: c, events } of runs) checkRun(c, events, !c.failsInCommand);
   });
 
-  // Flip to `it` once run-cli.ts reads the failure from the context the command actually ran with.
-  it.fails('gives a failure inside a command its error_type and an `error` event (known bug)', () => {
+  it('gives a failure inside a command its error_type and an `error` event', () => {
     const failing = runs.filter((run) => run.case.failsInCommand);
     expect(failing.length).toBeGreaterThan(0);
     for (const { case: c, events } of failing) checkRun(c, events, true);

@@ -583,6 +583,8 @@ function connect(file: string, settings: Settings): { db: Database.Database; ide
       db = new Database(file, { timeout: settings.busyTimeoutMs, nativeBinding: nativeBinding() });
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // SQLite's own default (2 MB); better-sqlite3 builds with 16 MB, which the drainer would fill.
+      db.pragma('cache_size = -2000');
       db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
       db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       migrateSpoolSchema(db, Date.now() * IDS_PER_MS);

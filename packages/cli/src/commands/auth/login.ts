@@ -5,6 +5,7 @@ import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-fl
 
 export class AuthLoginCommand extends DrCommand {
   static override paths = [['auth', 'login']];
+  static override handlesInterrupt = true;
   static override usage = Command.Usage({
     category: 'Authentication',
     description: 'Log in to DataRobot and store an API token',

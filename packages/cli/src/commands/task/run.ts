@@ -4,6 +4,7 @@ import { DrCommand } from '../../cli/dr-command.ts';
 
 export class TaskRunCommand extends DrCommand {
   static override paths = [['task', 'run']];
+  static override handlesInterrupt = true;
   static override usage = Command.Usage({
     category: 'Tasks',
     description: "Run tasks of an application's Taskfile",
