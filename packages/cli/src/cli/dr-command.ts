@@ -1,7 +1,7 @@
 // The base of every dr command: the global options, and the error boundary that turns any
 // failure into one clear line on stderr and a stable exit code (the stack only under --debug).
 // Subclasses implement `run()`; they never write errors themselves and never call process.exit.
-import { DrError, ExitCode } from '@dr/shared';
+import { DrError, type DrPaths, ExitCode, resolvePaths } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { isEnum } from 'typanion';
 import type { DrContext } from './context.ts';
@@ -41,6 +41,11 @@ export abstract class DrCommand extends Command<DrContext> {
    * its task): the runner then records the interruption without ending the process early.
    */
   static handlesInterrupt = false;
+
+  /** Where this run's files are: the config named by --config, the spool, the policy file. */
+  protected filePaths(): DrPaths {
+    return resolvePaths({ configFlag: this.config, env: this.context.env });
+  }
 
   /** The command's work. Returns the exit code (0 when omitted). */
   protected abstract run(): Promise<number | undefined>;

@@ -1,5 +1,4 @@
 // `dr self telemetry disable`: turn usage telemetry off.
-import { resolvePaths } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { DrCommand } from '../../../cli/dr-command.ts';
 
@@ -25,7 +24,7 @@ export class SelfTelemetryDisableCommand extends DrCommand {
     this.context.telemetry.stopRecording();
     const { disableTelemetry } = await import('../../../telemetry/manage/consent.ts');
     return disableTelemetry({
-      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      paths: this.filePaths(),
       env: this.context.env,
       disableFlag: this.disableTelemetry,
       reason: this.reason,

@@ -1,5 +1,4 @@
 // `dr self telemetry enable`: turn usage telemetry on.
-import { resolvePaths } from '@dr/shared';
 import { Command } from 'clipanion';
 import { DrCommand } from '../../../cli/dr-command.ts';
 
@@ -19,7 +18,7 @@ export class SelfTelemetryEnableCommand extends DrCommand {
   protected async run(): Promise<number> {
     const { enableTelemetry } = await import('../../../telemetry/manage/consent.ts');
     return enableTelemetry({
-      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      paths: this.filePaths(),
       env: this.context.env,
       disableFlag: this.disableTelemetry,
       stdout: this.context.stdout,

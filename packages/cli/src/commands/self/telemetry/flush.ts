@@ -1,5 +1,4 @@
 // `dr self telemetry flush`: send pending telemetry now, in the foreground.
-import { resolvePaths } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { isNumber } from 'typanion';
 import { DrCommand, outputFormatOption } from '../../../cli/dr-command.ts';
@@ -29,7 +28,7 @@ export class SelfTelemetryFlushCommand extends DrCommand {
   protected async run(): Promise<number> {
     const { flushTelemetry } = await import('../../../telemetry/manage/flush.ts');
     return flushTelemetry({
-      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      paths: this.filePaths(),
       env: this.context.env,
       disableFlag: this.disableTelemetry,
       timeoutMs: (this.timeout ?? 120) * 1000,

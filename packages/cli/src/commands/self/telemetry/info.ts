@@ -1,5 +1,4 @@
 // `dr self telemetry info`: show what is collected, what never is, and the next events to be sent.
-import { resolvePaths } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { isNumber } from 'typanion';
 import { DrCommand, outputFormatOption } from '../../../cli/dr-command.ts';
@@ -25,7 +24,7 @@ export class SelfTelemetryInfoCommand extends DrCommand {
   protected async run(): Promise<number> {
     const { showTelemetryInfo } = await import('../../../telemetry/manage/info.ts');
     return showTelemetryInfo({
-      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      paths: this.filePaths(),
       env: this.context.env,
       limit: this.limit ?? 5,
       outputFormat: this.outputFormat,

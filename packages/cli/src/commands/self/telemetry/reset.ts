@@ -1,5 +1,4 @@
 // `dr self telemetry reset`: forget this device: new device id, empty spool.
-import { resolvePaths } from '@dr/shared';
 import { Command } from 'clipanion';
 import { DrCommand } from '../../../cli/dr-command.ts';
 
@@ -19,7 +18,7 @@ export class SelfTelemetryResetCommand extends DrCommand {
     this.context.telemetry.stopRecording();
     const { resetTelemetry } = await import('../../../telemetry/manage/reset.ts');
     return resetTelemetry({
-      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      paths: this.filePaths(),
       env: this.context.env,
       stdout: this.context.stdout,
     });

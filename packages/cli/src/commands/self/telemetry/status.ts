@@ -1,5 +1,4 @@
 // `dr self telemetry status`: show whether telemetry is on, why, and what is waiting to be sent.
-import { resolvePaths } from '@dr/shared';
 import { Command } from 'clipanion';
 import { isInteractive } from '../../../cli/context.ts';
 import { DrCommand, outputFormatOption } from '../../../cli/dr-command.ts';
@@ -26,7 +25,7 @@ export class SelfTelemetryStatusCommand extends DrCommand {
   protected async run(): Promise<number> {
     const { showTelemetryStatus } = await import('../../../telemetry/manage/status.ts');
     return showTelemetryStatus({
-      paths: resolvePaths({ configFlag: this.config, env: this.context.env }),
+      paths: this.filePaths(),
       env: this.context.env,
       disableFlag: this.disableTelemetry,
       isInteractive: isInteractive(this.context),
