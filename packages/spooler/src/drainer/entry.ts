@@ -3,6 +3,7 @@
 // DR_TELEMETRY_API_KEY, DR_TELEMETRY_DEBUG, DR_DRAINER_DEADLINE_MS), drains once, and exits 0
 // whatever happens. It never writes to a terminal: under DR_TELEMETRY_DEBUG its lines, errors
 // included, go to <spoolDir>/drainer.log. Imports the drainer and nothing of the CLI.
+import { openSpoolSafely } from '../spool/spool.ts';
 import { resolveEndpoint } from '../transport/endpoint.ts';
 import { drain } from './drainer.ts';
 import { openDrainerLog } from './drainer-log.ts';
@@ -26,16 +27,34 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop.abort());
 
-  const summary = await drain({
-    spoolDir,
-    endpoint: resolveEndpoint(env.DR_TELEMETRY_ENDPOINT, 'us'),
-    apiKey,
-    deadlineMs,
-    log,
-    env,
-    signal: stop.signal,
-  });
-  log(`summary: ${JSON.stringify(summary)}`);
+  const endpoint = resolveEndpoint(env.DR_TELEMETRY_ENDPOINT, 'us');
+  const startedAt = performance.now();
+  for (;;) {
+    const summary = await drain({
+      spoolDir,
+      endpoint,
+      apiKey,
+      deadlineMs: Math.max(0, deadlineMs - (performance.now() - startedAt)),
+      log,
+      env,
+      signal: stop.signal,
+    });
+    log(`summary: ${JSON.stringify(summary)}`);
+    // A command that saw our lock just before drain() released it did not start a drainer:
+    // look again now that the lock is free, so its events do not wait for the next command.
+    if (summary.stoppedBecause !== 'empty' || stop.signal.aborted || !somethingDue(spoolDir)) return;
+    log('events arrived while the lock was being released: draining again');
+  }
+}
+
+function somethingDue(spoolDir: string): boolean {
+  const spool = openSpoolSafely({ dir: spoolDir });
+  if (spool === undefined) return false;
+  try {
+    return spool.hasDue();
+  } finally {
+    spool.close();
+  }
 }
 
 function deadlineFrom(value: string | undefined): number {
