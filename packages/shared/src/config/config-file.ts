@@ -71,13 +71,32 @@ export async function updateConfig(
     // A function sees the file as it is inside the lock: "set unless already set" stays atomic.
     const list = typeof changes === 'function' ? changes((doc.toJS() ?? {}) as DrConfig) : changes;
     for (const change of list) {
-      if (change.value === undefined) doc.deleteIn(change.path);
-      else doc.setIn(change.path, change.value);
+      if (change.value === undefined) {
+        // Nothing to delete under a missing key or a plain value.
+        const parent = change.path.length === 1 ? doc.contents : doc.getIn(change.path.slice(0, -1), true);
+        if (isMap(parent)) doc.deleteIn(change.path);
+      } else {
+        replaceScalarParents(doc, change.path);
+        doc.setIn(change.path, change.value);
+      }
     }
     writeFileAtomic(file, doc.toString());
     return doc.toJS() ?? {};
   } finally {
     await release();
+  }
+}
+
+/**
+ * A setting stored under a key that holds a plain value (`telemetry: false` written by hand)
+ * replaces that value with a mapping: the new setting says what the user chose now.
+ */
+function replaceScalarParents(doc: Document, path: ConfigPath): void {
+  for (let length = 1; length < path.length; length += 1) {
+    const parent = path.slice(0, length);
+    const node = doc.getIn(parent, true);
+    if (node === undefined) return;
+    if (!isMap(node)) doc.setIn(parent, doc.createNode({}));
   }
 }
 

@@ -51,6 +51,8 @@ describe('updateConfig', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'datarobot')).mode & 0o777).toBe(0o700);
     expect(readConfig(file)).toEqual({ telemetry: { enabled: true } });
+    await updateConfig(file, [{ path: ['missing', 'key'], value: undefined }]);
+    expect(readConfig(file)).toEqual({ telemetry: { enabled: true } });
   });
 
   it('keeps comments and unknown keys, and deletes keys set to undefined', async () => {
@@ -71,6 +73,17 @@ describe('updateConfig', () => {
       custom_key: 'kept',
       telemetry: { enabled: false },
     });
+  });
+
+  it('replaces a plain value standing where a setting goes, and deletes under it quietly', async () => {
+    await updateConfig(file, []);
+    writeFileSync(file, 'telemetry: false\n');
+    await updateConfig(file, [{ path: ['telemetry', 'disabled_reason'], value: undefined }]);
+    expect(readConfig(file)).toEqual({ telemetry: false });
+    await updateConfig(file, [{ path: ['telemetry', 'enabled'], value: true }]);
+    expect(readConfig(file)).toEqual({ telemetry: { enabled: true } });
+    await updateConfig(file, [{ path: ['missing', 'key'], value: undefined }]);
+    expect(readConfig(file)).toEqual({ telemetry: { enabled: true } });
   });
 
   it('leaves no temp file or lock behind', async () => {
