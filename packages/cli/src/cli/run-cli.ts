@@ -3,14 +3,22 @@
 // --debug is given. Nothing here calls process.exit: bin/dr does, once, with the code returned.
 import { buildInfo, DrError, ExitCode } from '@dr/shared';
 import { Builtins, Cli, Command, type CommandClass, Option } from 'clipanion';
+import { declaredOptions } from '../telemetry/command-facts.ts';
 import { commandGroups, commandTree } from './command-tree.ts';
 import type { DrContext } from './context.ts';
 import { GLOBAL_OPTIONS_HELP } from './dr-command.ts';
-import { beginTelemetry, factsOf, globalOptionsOf, mayAskForConsent } from './telemetry-middleware.ts';
+import {
+  beginTelemetry,
+  factsOf,
+  GLOBAL_OPTION_DEFINITIONS,
+  globalOptionsOf,
+  mayAskForConsent,
+} from './telemetry-middleware.ts';
 
 /** Options that every command takes; accepted before the command path too (`dr --debug auth check`). */
-const GLOBAL_BOOLEAN_FLAGS = new Set(['--debug', '--verbose', '--disable-telemetry']);
-const GLOBAL_VALUE_FLAGS = new Set(['--config']);
+const GLOBAL_OPTIONS = declaredOptions(GLOBAL_OPTION_DEFINITIONS);
+const GLOBAL_BOOLEAN_FLAGS = new Set(GLOBAL_OPTIONS.filter((o) => !o.takesValue).flatMap((o) => o.names));
+const GLOBAL_VALUE_FLAGS = new Set(GLOBAL_OPTIONS.filter((o) => o.takesValue).flatMap((o) => o.names));
 
 /**
  * `dr`, `dr --help`, and a group alone (`dr self`, `dr self telemetry`): the list of commands.
@@ -71,7 +79,8 @@ function commandsReachableFrom(args: readonly string[]): readonly CommandClass<D
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
   const args = moveLeadingGlobalFlags(argv);
-  const debug = globalOptionsOf(args).debug;
+  const globals = globalOptionsOf(args);
+  const { debug } = globals;
   // Stacks point into the minified bundle; under --debug map them back to the sources.
   if (debug) process.setSourceMapsEnabled(true);
   const cli = createCli(args);
@@ -84,7 +93,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   }
   const facts = factsOf(cli, args);
   const telemetry = await beginTelemetry(
-    args,
+    globals,
     context,
     command !== undefined && mayAskForConsent(command, facts, args),
   );

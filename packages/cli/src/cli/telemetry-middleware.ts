@@ -65,11 +65,10 @@ export function mayAskForConsent(
 }
 
 export async function beginTelemetry(
-  args: readonly string[],
+  globals: GlobalOptions,
   context: DrContext,
   mayAsk: boolean,
 ): Promise<TelemetryRun> {
-  const globals = globalOptionsOf(args);
   if (userOptOut(globals.disableTelemetry, context.env) !== undefined) return inactiveTelemetryRun;
   try {
     const { startTelemetry } = await import('../telemetry/start-telemetry.ts');
