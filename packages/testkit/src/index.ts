@@ -2,5 +2,6 @@
 export * from './amplitude/answers.ts';
 export * from './amplitude/endpoints.ts';
 export * from './amplitude/fake-amplitude.ts';
+export * from './amplitude/fault-mix.ts';
 export * from './amplitude/faults.ts';
 export * from './datarobot/index.ts';

@@ -16,6 +16,7 @@ import {
   serverError,
 } from './answers.ts';
 import { endpointForPath, endpointLimits, insertIdRetentionMs, type RateLimit } from './endpoints.ts';
+import { type FaultMix, FaultMixDrawer } from './fault-mix.ts';
 import type { FakeAnswer, FakeFault, ForcedStatus } from './faults.ts';
 import { InsertIdMemory } from './insert-id-memory.ts';
 import { DeviceRateLimiter, throttleEveryone } from './rate-limiter.ts';
@@ -42,6 +43,8 @@ export interface FakeAmplitudeOptions {
   readonly fault?: FakeFault;
   /** Delay before every answer (or reset, or hold), in milliseconds. */
   readonly latencyMs?: number;
+  /** A seeded random mix of answers and delays from the start (see setFaultMix). */
+  readonly faultMix?: FaultMix;
   /** Called once per request, when its outcome is known (the CLI prints these). */
   readonly onRequest?: (request: RecordedRequest) => void;
 }
@@ -99,6 +102,12 @@ export interface FakeAmplitude {
   /** Sets the standing fault (null: none). Resolves once it holds: 'refuse' has closed the port, any other fault after 'refuse' has reopened the same port. */
   setFault(fault: FakeFault | null): Promise<void>;
   setLatency(latencyMs: number): void;
+  /**
+   * Answers each request with a seeded random draw from `mix` (answers by weight, plus a random
+   * delay), after scripted answers and before the standing fault; null stops drawing. A 'refuse'
+   * fault still closes the port.
+   */
+  setFaultMix(mix: FaultMix | null): void;
   /** Answers for the next requests, one each, in order, before the standing fault applies again. */
   enqueueAnswers(...answers: FakeAnswer[]): void;
   /** Polls `condition` until it holds; rejects after the timeout with what the fake has seen. */
@@ -150,6 +159,7 @@ class FakeAmplitudeServer implements FakeAmplitude {
   private closed = false;
   private fault: FakeFault = 200;
   private latencyMs: number;
+  private mix: FaultMixDrawer | undefined;
   private script: FakeAnswer[] = [];
   private recorded: RecordedRequest[] = [];
   private events: UploadEvent[] = [];
@@ -171,6 +181,7 @@ class FakeAmplitudeServer implements FakeAmplitude {
       }),
     };
     this.latencyMs = options.latencyMs ?? 0;
+    if (options.faultMix) this.mix = new FaultMixDrawer(options.faultMix);
     this.onRequest = options.onRequest;
   }
 
@@ -223,6 +234,10 @@ class FakeAmplitudeServer implements FakeAmplitude {
 
   setLatency(latencyMs: number): void {
     this.latencyMs = latencyMs;
+  }
+
+  setFaultMix(mix: FaultMix | null): void {
+    this.mix = mix === null ? undefined : new FaultMixDrawer(mix);
   }
 
   enqueueAnswers(...answers: FakeAnswer[]): void {
@@ -284,16 +299,22 @@ class FakeAmplitudeServer implements FakeAmplitude {
 
   private async respond(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
     const receivedAt = this.now();
-    const planned: FakeFault = this.script.shift() ?? this.fault;
-    if (this.latencyMs > 0) await this.delay(this.latencyMs);
-    if (this.closed) return;
-
     const method = request.method ?? 'GET';
     const endpoint = method === 'POST' ? endpointForPath(request.url ?? '') : undefined;
     const reading = readUpload(body, request.headers['content-encoding'], {
       limits: endpointLimits[endpoint ?? 'httpapi'],
       isValidApiKey: this.isValidApiKey,
     });
+    const scripted = this.script.shift();
+    const drawn =
+      scripted === undefined
+        ? this.mix?.draw(reading.ok ? reading.upload.events.length : reading.events.length)
+        : undefined;
+    const planned: FakeFault = scripted ?? drawn?.answer ?? this.fault;
+    const latencyMs = this.latencyMs + (drawn?.latencyMs ?? 0);
+    if (latencyMs > 0) await this.delay(latencyMs);
+    if (this.closed) return;
+
     const record = (outcome: RecordedRequest['outcome'], answer?: AmplitudeAnswer): void => {
       const entry: RecordedRequest = {
         method,
