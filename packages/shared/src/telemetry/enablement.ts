@@ -93,7 +93,11 @@ function optsOut(value: string | undefined): boolean {
 function standingChoice(config: TelemetryConfig | undefined, promptVersion: number): boolean | undefined {
   if (typeof config?.enabled !== 'boolean') return undefined;
   if (!config.enabled) return false;
-  return (config.last_prompt_version ?? 0) >= promptVersion ? true : undefined;
+  // Only a whole number names a prompt. Anything else (a word, `.inf`, 1e400) counts as no answer:
+  // the cached JSON copy of the config turns non-finite numbers into null, and a value that read
+  // as a yes from the YAML but as no answer from the copy would show the notice runs later.
+  const version = config.last_prompt_version;
+  return Number.isSafeInteger(version) && (version as number) >= promptVersion ? true : undefined;
 }
 
 /**
