@@ -1,10 +1,16 @@
-// Bundles dr for a fast start: dist/dr.js (the CLI) and dist/drainer.js (the detached drainer,
-// which loads nothing of the CLI). Heavy modules reached through dynamic import() become
-// separate chunks, loaded only by the commands that need them. better-sqlite3's JavaScript is
-// bundled too; only its native addon stays outside, loaded by path (spool.ts). Build facts (version, commit, date, the Amplitude API key from
-// DR_AMPLITUDE_API_KEY) are compiled in as __DR_BUILD__.
+// Bundles dr for a fast start, in two passes. First esbuild bundles the sources as ES modules
+// with code splitting: dist/dr.js (the CLI) and dist/drainer.js (the detached drainer, which
+// loads nothing of the CLI); heavy modules reached through dynamic import() become separate
+// chunks, loaded only by the commands that need them. Then each file is rewritten as CommonJS
+// (esbuild cannot split CommonJS output itself): Node starts a CommonJS program without its ES
+// module loader, which costs more than the rest of `dr self version`. Source maps follow both
+// passes. Last, dr runs a few typical command lines to record V8's code cache beside each file
+// (bin/bundle-loader.cjs). better-sqlite3's JavaScript is bundled too; only its native addon
+// stays outside, loaded by path (spool.ts). Build facts (version, commit, date, the Amplitude
+// API key from DR_AMPLITUDE_API_KEY) are compiled in as __DR_BUILD__.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -28,24 +34,80 @@ const buildInfo = {
 };
 
 const drainerEntry = join(here, '../spooler/src/drainer/entry.ts');
-rmSync(join(here, 'dist'), { recursive: true, force: true });
-await build({
-  entryPoints: {
-    dr: join(here, 'src/main.ts'),
-    ...(existsSync(drainerEntry) ? { drainer: drainerEntry } : {}),
-  },
-  outdir: join(here, 'dist'),
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  sourcemap: 'linked',
-  define: { __DR_BUILD__: JSON.stringify(buildInfo) },
-  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-  banner: {
-    js: "import { createRequire as __drCreateRequire } from 'node:module'; const require = __drCreateRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-});
+const dist = join(here, 'dist');
+const esm = mkdtempSync(join(tmpdir(), 'dr-build-esm-'));
+try {
+  await build({
+    entryPoints: {
+      dr: join(here, 'src/main.ts'),
+      ...(existsSync(drainerEntry) ? { drainer: drainerEntry } : {}),
+    },
+    outdir: esm,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    sourcemap: 'linked',
+    define: { __DR_BUILD__: JSON.stringify(buildInfo) },
+    logLevel: 'warning',
+  });
+
+  rmSync(dist, { recursive: true, force: true });
+  const files = readdirSync(esm).filter((file) => file.endsWith('.js'));
+  // import.meta.url becomes the file's URL; only the files that use it pay for computing it.
+  const usesImportMeta = (file) => readFileSync(join(esm, file), 'utf8').includes('import.meta');
+  const commonjs = {
+    outdir: dist,
+    bundle: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    sourcemap: 'linked',
+    define: { 'import.meta.url': '__drImportMetaUrl' },
+    // import() of a chunk becomes require(): a real import() would start the ES module loader.
+    supported: { 'dynamic-import': false },
+    logLevel: 'warning',
+  };
+  const withMeta = files.filter(usesImportMeta);
+  const withoutMeta = files.filter((file) => !withMeta.includes(file));
+  await build({ ...commonjs, entryPoints: withoutMeta.map((file) => join(esm, file)) });
+  if (withMeta.length > 0) {
+    await build({
+      ...commonjs,
+      entryPoints: withMeta.map((file) => join(esm, file)),
+      banner: { js: 'var __drImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+    });
+  }
+  // bin/bundle-loader.cjs runs the files as scripts, where a dynamic import() cannot work.
+  const withImport = readdirSync(dist).filter(
+    (file) => file.endsWith('.js') && readFileSync(join(dist, file), 'utf8').includes('import('),
+  );
+  if (withImport.length > 0) throw new Error(`dynamic import() left in ${withImport.join(', ')}`);
+  // The package is "type": "module"; its dist folder holds CommonJS.
+  writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
+} finally {
+  rmSync(esm, { recursive: true, force: true });
+}
+
+recordCodeCache();
+
+/**
+ * Runs dr on typical command lines, each writing the code cache of the files it loaded (the
+ * last line to load a file wins). Telemetry is off and the home is a throw-away folder: the
+ * build sends nothing and touches no user file.
+ */
+function recordCodeCache() {
+  const home = mkdtempSync(join(tmpdir(), 'dr-build-home-'));
+  const env = { PATH: process.env.PATH, HOME: home, DO_NOT_TRACK: '1', NO_COLOR: '1' };
+  const recorder = join(here, 'scripts/record-code-cache.cjs');
+  try {
+    for (const line of [['--help'], ['self', 'version']]) {
+      execFileSync(process.execPath, [recorder, ...line], { env, cwd: home, stdio: 'ignore' });
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}

@@ -3,10 +3,11 @@
 // --debug is given. Nothing here calls process.exit: bin/dr does, once, with the code returned.
 import { buildInfo, DrError, ExitCode } from '@dr/shared';
 import { Builtins, Cli, Command, type CommandClass, Option } from 'clipanion';
-import { declaredOptions } from '../telemetry/command-facts.ts';
+import { type CommandFacts, declaredOptions } from '../telemetry/command-facts.ts';
 import { commandGroups, commandTree } from './command-tree.ts';
 import type { DrContext } from './context.ts';
 import { GLOBAL_OPTIONS_HELP } from './dr-command.ts';
+import { isTerminal } from './standard-streams.ts';
 import {
   beginTelemetry,
   factsOf,
@@ -91,11 +92,16 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   } catch (error) {
     usageError = error;
   }
-  const facts = factsOf(cli, args);
+  // What telemetry records about the line; worked out only when it records (it costs a little).
+  let lineFacts: CommandFacts | undefined;
+  const facts = () => {
+    lineFacts ??= factsOf(cli, args);
+    return lineFacts;
+  };
   const telemetry = await beginTelemetry(
     globals,
     context,
-    command !== undefined && mayAskForConsent(command, facts, args),
+    () => command !== undefined && mayAskForConsent(command, facts(), args),
   );
   context.telemetry = telemetry;
   // Ctrl-C still records how the command ended. A command that handles Ctrl-C itself (task run
@@ -107,12 +113,14 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   const onInterrupt = () => {
     interrupted = true;
     if (handlesInterrupt === true) return;
-    telemetry.commandFinished(facts, ExitCode.interrupted, interruption());
+    telemetry.commandFinished(facts(), ExitCode.interrupted, interruption());
     telemetry.finish();
     process.exit(ExitCode.interrupted);
   };
-  if (telemetry.active) process.on('SIGINT', onInterrupt);
-  telemetry.commandStarted(facts);
+  if (telemetry.active) {
+    process.on('SIGINT', onInterrupt);
+    telemetry.commandStarted(facts());
+  }
   let exitCode: number;
   if (command === undefined) {
     context.stderr.write(cli.error(usageError, { colored: false }));
@@ -130,7 +138,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   // clipanion runs a command with a copy of the context: the failure is on the command's own.
   const failure =
     command?.context.failure ?? usageError ?? (interrupted && exitCode !== 0 ? interruption() : undefined);
-  telemetry.commandFinished(facts, exitCode, failure);
+  if (telemetry.active) telemetry.commandFinished(facts(), exitCode, failure);
   telemetry.finish();
   return exitCode;
 }
@@ -146,7 +154,7 @@ function isHelpRequest(args: readonly string[]): boolean {
 
 function wantsColors(): boolean {
   const { env } = process;
-  return process.stdout.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  return env.NO_COLOR === undefined && env.TERM !== 'dumb' && isTerminal(1);
 }
 
 /**

@@ -67,7 +67,8 @@ export function mayAskForConsent(
 export async function beginTelemetry(
   globals: GlobalOptions,
   context: DrContext,
-  mayAsk: boolean,
+  /** Whether the line may show the first-run prompt or notice; asked only when telemetry is not opted out. */
+  mayAsk: () => boolean,
 ): Promise<TelemetryRun> {
   if (userOptOut(globals.disableTelemetry, context.env) !== undefined) return inactiveTelemetryRun;
   try {
@@ -76,9 +77,9 @@ export async function beginTelemetry(
       paths: resolvePaths({ configFlag: globals.config, env: context.env }),
       env: context.env,
       disableFlag: globals.disableTelemetry,
-      stdin: context.stdin,
+      stdin: () => context.stdin,
       stderr: context.stderr,
-      mayAsk,
+      mayAsk: mayAsk(),
       debug: globals.debug,
     });
   } catch (error) {

@@ -33,7 +33,8 @@ export interface TelemetryStartInput {
   readonly paths: DrPaths;
   readonly env: NodeJS.ProcessEnv;
   readonly disableFlag: boolean;
-  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** stdin, created on first use (creating it costs milliseconds; most runs never need it). */
+  readonly stdin: () => NodeJS.ReadableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** Whether this command line may show the first-run prompt or notice (not for help, say). */
   readonly mayAsk: boolean;
@@ -58,7 +59,8 @@ export async function readTelemetryState(
   paths: DrPaths,
   env: NodeJS.ProcessEnv,
   disableFlag: boolean,
-  isInteractive: boolean,
+  /** A function when finding out costs something: asked only when no earlier rule decides. */
+  isInteractive: boolean | (() => boolean),
 ): Promise<TelemetryState> {
   const settings = telemetrySettings(paths, env);
   const policy = await readPolicy(paths.policyFile);
@@ -69,7 +71,9 @@ export async function readTelemetryState(
     env,
     policy,
     userConfig: view?.telemetry,
-    isInteractive,
+    get isInteractive() {
+      return typeof isInteractive === 'function' ? isInteractive() : isInteractive;
+    },
     isCI: isCIEnvironment(),
     apiKeyAvailable: settings.apiKey !== '',
     promptVersion: CONSENT_PROMPT_VERSION,
@@ -96,7 +100,12 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
     if (input.debug) input.stderr.write(`[telemetry] ${line}\n`);
   };
   try {
-    const isInteractive = input.stdin.isTTY === true && input.stderr.isTTY === true;
+    // Creating stdin (and loading tty) costs milliseconds: only asked when no choice is stored.
+    let interactive: boolean | undefined;
+    const isInteractive = () => {
+      interactive ??= input.stdin().isTTY === true && input.stderr.isTTY === true;
+      return interactive;
+    };
     let state = await readTelemetryState(input.paths, input.env, input.disableFlag, isInteractive);
     if (state.configProblem !== undefined) {
       debugLine(`off for this run: ${state.configProblem}`);
@@ -104,7 +113,7 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
     }
     const { decision } = state;
     if (decision.action === 'prompt' && input.mayAsk) {
-      const answer = await askForConsent(input.stdin, input.stderr);
+      const answer = await askForConsent(input.stdin(), input.stderr);
       if (answer === undefined) return inactiveTelemetryRun;
       await storeChoice(
         input.paths.configFile,

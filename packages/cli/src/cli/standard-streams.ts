@@ -1,0 +1,128 @@
+// The standard streams of a dr run, without paying for them up front. Node creates
+// process.stdin/stdout/stderr on first use, and creating one loads the tty, net and stream
+// modules: a third of `dr self version`'s start-up. So output goes to the file descriptor with
+// a synchronous write (what Node's own stdout does on Linux for files, pipes and terminals),
+// stdin is created only when something reads it, and "is this a terminal" asks the kernel
+// before loading tty.
+import { fstatSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Readable, Writable } from 'node:stream';
+import { Cli } from 'clipanion';
+import { inactiveTelemetryRun } from '../telemetry/telemetry-run.ts';
+import type { DrContext } from './context.ts';
+
+type WriteCallback = ((error?: Error | null) => void) | undefined;
+
+/** The file descriptor is a terminal. Only a character device can be one: pipes and files never load tty. */
+export function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+  return tty.isatty(fd);
+}
+
+/**
+ * Writes to stdout or stderr directly. A reader that closes the pipe early (`dr --help | head
+ * -1`) already has what it wanted: dr exits at once, quietly and with 0, so `set -o pipefail`
+ * scripts do not fail. A descriptor left non-blocking by another program (EAGAIN) is handed to
+ * Node's stream for the rest of the run, which waits for the reader. So is one whose events
+ * someone listens to (readline, for a prompt).
+ */
+export class FdWriter {
+  readonly #fd: 1 | 2;
+  #stream: Writable | undefined;
+  #isTTY: boolean | undefined;
+
+  constructor(fd: 1 | 2) {
+    this.#fd = fd;
+  }
+
+  get isTTY(): boolean {
+    this.#isTTY ??= isTerminal(this.#fd);
+    return this.#isTTY;
+  }
+
+  /** The terminal's width, when it is one. */
+  get columns(): number | undefined {
+    return this.isTTY ? (this.#fd === 1 ? process.stdout : process.stderr).columns : undefined;
+  }
+
+  get fd(): number {
+    return this.#fd;
+  }
+
+  write(chunk: string | Uint8Array, encodingOrCallback?: unknown, callback?: unknown): boolean {
+    const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+    if (this.#stream === undefined) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      let written = 0;
+      try {
+        while (written < bytes.length) written += writeSync(this.#fd, bytes, written);
+        if (typeof done === 'function') process.nextTick(done);
+        return true;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') process.exit(0);
+        if (code !== 'EAGAIN') throw error;
+        return this.#useStream().write(bytes.subarray(written), done as WriteCallback);
+      }
+    }
+    return this.#stream.write(chunk, done as WriteCallback);
+  }
+
+  // Listening for events (readline listens for 'resize') needs Node's stream: from then on,
+  // writes go through it too, so they stay in order.
+  on(event: string, listener: (...args: unknown[]) => void): this {
+    this.#useStream().on(event, listener);
+    return this;
+  }
+
+  once(event: string, listener: (...args: unknown[]) => void): this {
+    this.#useStream().once(event, listener);
+    return this;
+  }
+
+  off(event: string, listener: (...args: unknown[]) => void): this {
+    this.#useStream().off(event, listener);
+    return this;
+  }
+
+  removeListener(event: string, listener: (...args: unknown[]) => void): this {
+    return this.off(event, listener);
+  }
+
+  #useStream(): Writable {
+    if (this.#stream === undefined) {
+      const stream = this.#fd === 1 ? process.stdout : process.stderr;
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+        process.exit(0);
+      });
+      this.#stream = stream;
+    }
+    return this.#stream;
+  }
+}
+
+/**
+ * The context a real run starts with: this process's environment, stdout and stderr written
+ * directly, stdin and the color depth found out on first use. The getters survive clipanion's copies of the
+ * context (patches/clipanion@3.2.1.patch makes them copy property descriptors).
+ */
+export function processContext(): DrContext {
+  return Object.defineProperties(
+    {
+      env: process.env,
+      stdout: new FdWriter(1) as unknown as Writable,
+      stderr: new FdWriter(2) as unknown as Writable,
+      telemetry: inactiveTelemetryRun,
+    },
+    {
+      stdin: { get: (): Readable => process.stdin, enumerable: true, configurable: true },
+      colorDepth: { get: (): number => Cli.defaultContext.colorDepth, enumerable: true, configurable: true },
+    },
+  ) as unknown as DrContext;
+}
