@@ -16,6 +16,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -37,6 +38,7 @@ import {
   waitUntil,
 } from '../telemetry/support/telemetry-harness.ts';
 import {
+  CONFIG_WITH_DEVICE,
   IS_ROOT,
   type LaunchOptions,
   launchDr,
@@ -62,9 +64,6 @@ const COMMANDS: readonly (readonly string[])[] = [
 ];
 const DEBUG_COMMAND = ['self', 'version', '--debug'] as const;
 
-/** A user who said yes and already has a device id (so a run need not write the config). */
-const CONFIG_WITH_DEVICE =
-  'telemetry:\n  enabled: true\n  last_prompt_version: 1\n  device_id: 1b4e28ba-2fa1-4d2b-8e3f-6c3d2e1a0b9c\n';
 const SEEDED = 12;
 
 const scratch = mkdtempSync(join(tmpdir(), 'dr-bad-state-'));
@@ -466,4 +465,51 @@ describe.concurrent('bad local state', { timeout: 60_000 }, () => {
       entered.verify();
     });
   }
+});
+
+describe.concurrent('the telemetry commands in bad local state', { timeout: 30_000 }, () => {
+  it('flush with a spool folder that is a file fails in one clear line, not as an unexpected failure', async ({
+    onTestFinished,
+  }) => {
+    const home = makeTelemetryHome(fake);
+    onTestFinished(() => home.cleanup());
+    home.writeConfig(CONFIG_WITH_DEVICE);
+    const notAFolder = join(home.dir, 'not-a-folder');
+    writeFileSync(notAFolder, 'a file');
+    const flush = await launchDr(['self', 'telemetry', 'flush'], {
+      env: { ...home.telemetryEnv, DR_TELEMETRY_SPOOL_DIR: notAFolder },
+    });
+    expect(flush.code).toBe(1);
+    expect(flush.stdout).toBe('');
+    expect(flush.stderr).toMatch(
+      /^Error: Cannot lock or open the telemetry spool in .*not-a-folder \(E[A-Z]+\): /,
+    );
+    expect(flush.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reset deletes the spool files moved aside (corrupt, newer): the events in them are forgotten too', async ({
+    onTestFinished,
+  }) => {
+    const home = makeTelemetryHome(fake);
+    onTestFinished(() => home.cleanup());
+    home.writeConfig(CONFIG_WITH_DEVICE);
+    const env = home.telemetryEnv;
+    mkdirIn(home.spoolDir, '.');
+    writeFileSync(join(home.spoolDir, 'spool.db'), randomBytes(8192), { mode: 0o600 });
+    expect((await launchDr(['self', 'version'], { env })).code).toBe(0);
+    await waitUntil(() => drainerPids(home.spoolDir).length === 0, 'the drainer to exit', 15_000);
+    seedSpool(home.spoolDir, 3);
+    const db = new Database(join(home.spoolDir, 'spool.db'));
+    db.pragma('user_version = 99');
+    db.close();
+    expect((await launchDr(['self', 'version'], { env })).code).toBe(0);
+    expect(movedAside(home.spoolDir, 'corrupt')).toHaveLength(1);
+    expect(movedAside(home.spoolDir, 'newer')).toHaveLength(1);
+    await waitUntil(() => drainerPids(home.spoolDir).length === 0, 'the drainer to exit', 15_000);
+
+    const reset = await launchDr(['self', 'telemetry', 'reset'], { env });
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toMatch(/2 set-aside spool file\(s\) removed/);
+    expect(readdirSync(home.spoolDir).filter((name) => /\.(corrupt|newer|unsafe)-/.test(name))).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { Document, isMap, parseDocument } from 'yaml';
 import { ConfigError } from '../errors/dr-error.ts';
-import { ensurePrivateDir, writeFileAtomic } from '../fs/private-files.ts';
+import { ensurePrivateDir, PRIVATE_LOCK_FS, writeFileAtomic } from '../fs/private-files.ts';
 
 /** The settings dr knows. Unknown keys are kept untouched on rewrite. */
 export interface DrConfig {
@@ -60,6 +60,7 @@ export async function updateConfig(
 ): Promise<DrConfig> {
   ensurePrivateDir(dirname(file));
   const release = await lockfile.lock(file, {
+    fs: PRIVATE_LOCK_FS,
     realpath: false,
     stale: 10_000,
     retries: { retries: 50, factor: 1.3, minTimeout: 10, maxTimeout: 200 },

@@ -2,7 +2,22 @@
 // atomically (write a temp file beside it, fsync, rename), so a reader never sees half a file
 // and a crash leaves either the old content or the new one.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  mkdir,
+  mkdirSync,
+  openSync,
+  realpath,
+  renameSync,
+  rmdir,
+  rmdirSync,
+  rmSync,
+  stat,
+  utimes,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
@@ -12,6 +27,21 @@ export const PRIVATE_FILE_MODE = 0o600;
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
+
+/**
+ * The file system to hand proper-lockfile (its `fs` option): its lock is a folder made with
+ * mkdir, which would otherwise get the umask's mode (0755, or 0777 under umask 000). The calls
+ * listed are all proper-lockfile makes.
+ */
+export const PRIVATE_LOCK_FS = {
+  mkdir: (path: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
+    mkdir(path, { mode: PRIVATE_DIR_MODE }, (error) => callback(error)),
+  realpath,
+  rmdir,
+  rmdirSync,
+  stat,
+  utimes,
+} as const;
 
 export interface AtomicWriteOptions {
   /**

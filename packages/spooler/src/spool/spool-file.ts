@@ -112,6 +112,32 @@ function deleteOldAsideFiles(file: string): void {
   }
 }
 
+/** `spool.db.corrupt-<ms>`, `spool.db-wal.unsafe-<ms>.1`, … and the -wal moved along with one. */
+const SET_ASIDE_NAME = /^spool\.db(?:-wal|-shm)?\.(?:corrupt|newer|unsafe)-\d+(?:\.\d+)?(?:-wal)?$/;
+
+/**
+ * Deletes every file moved aside in `dir` (they may hold events: `dr self telemetry reset`
+ * forgets them too) and returns how many went. A folder planted at the spool path and moved
+ * aside is left for a human to look at, and a symlink is removed, never followed.
+ */
+export function removeSetAsideFiles(dir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names.filter((entry) => SET_ASIDE_NAME.test(entry))) {
+    const path = join(dir, name);
+    const stats = lstatOrUndefined(path);
+    if (stats === undefined || stats.isDirectory()) continue;
+    rmSync(path, { force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
 function isOwnPlainFile(stats: Stats | undefined): boolean {
   if (stats === undefined) return true;
   // root may keep using a user's spool (sudo with HOME kept); SQLite hands its side files back.

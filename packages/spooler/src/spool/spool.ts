@@ -53,6 +53,7 @@ import { isCorruption, SpoolError, toSpoolError } from './spool-error.ts';
 import {
   moveAsideIfUnchanged,
   preparePrivateFile,
+  removeSetAsideFiles,
   type SpoolFileIdentity,
   spoolFilePath,
 } from './spool-file.ts';
@@ -152,6 +153,18 @@ export class Spool {
   readonly #statements = new Map<string, Database.Statement>();
   /** Calls in progress on this instance (> 1 when a report builder reads the spool). */
   #depth = 0;
+
+  /**
+   * Deletes the files of earlier spools that were moved aside in `dir` (corrupt, of a newer
+   * schema, or found unsafe), which may still hold events; returns how many. Never throws.
+   */
+  static removeSetAside(dir: string): number {
+    try {
+      return removeSetAsideFiles(dir);
+    } catch {
+      return 0;
+    }
+  }
 
   static open(options: SpoolOptions): Spool {
     const settings = resolveSettings(options);

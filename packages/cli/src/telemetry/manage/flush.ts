@@ -44,6 +44,8 @@ export async function flushTelemetry(options: FlushOptions): Promise<number> {
       deadlineMs: Math.max(0, deadline - performance.now()),
       env: options.env,
       ...(progress ? { onProgress: progress.update } : {}),
+    }).catch((error: unknown) => {
+      throw unusableSpoolFolder(spoolDir, error);
     });
     if (summary.stoppedBecause !== 'locked' || performance.now() >= deadline) break;
     progress?.note('waiting for the background drainer to finish');
@@ -75,6 +77,22 @@ export async function flushTelemetry(options: FlushOptions): Promise<number> {
       options.stdout.write(`Not everything due was sent: ${STOP_EXPLANATIONS[summary.stoppedBecause]}\n`);
   }
   return ok ? ExitCode.ok : ExitCode.failure;
+}
+
+/**
+ * A failure to lock or open the spool, as one line that says what to do. The spool's own errors
+ * already say it; a file-system error from the lock (the folder is a file, read-only, not ours)
+ * would otherwise surface as an unexpected failure.
+ */
+function unusableSpoolFolder(spoolDir: string, error: unknown): DrError {
+  if (error instanceof DrError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return new DrError(
+    'TELEMETRY_SPOOL_UNUSABLE',
+    `Cannot lock or open the telemetry spool in ${spoolDir}${typeof code === 'string' ? ` (${code})` : ''}: ` +
+      "make it a folder you can write that holds only dr's files, or point DR_TELEMETRY_SPOOL_DIR at another.",
+    { cause: error },
+  );
 }
 
 const STOP_EXPLANATIONS: Readonly<Record<DrainSummary['stoppedBecause'], string>> = {

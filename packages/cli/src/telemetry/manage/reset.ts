@@ -1,8 +1,10 @@
 // `dr self telemetry reset`: the right to be forgotten on this machine. Every pending event is
-// deleted, the session and identity caches are removed, and the device id (if there was one) is
-// replaced by a new random one, so nothing recorded before can be linked to what comes after.
+// deleted, also those in spool files once moved aside (corrupt, newer, unsafe), the session and
+// identity caches are removed, and the device id (if there was one) is replaced by a new random
+// one, so nothing recorded before can be linked to what comes after.
 import { rmSync } from 'node:fs';
 import { type DrPaths, isValidDeviceId, newDeviceId, readConfig, updateConfig } from '@dr/shared';
+import { Spool } from '@dr/spooler';
 import { telemetrySettings } from '../telemetry-settings.ts';
 import { withExistingSpool } from './local-state.ts';
 
@@ -20,6 +22,8 @@ export async function resetTelemetry(options: ResetOptions): Promise<number> {
       spool.clear();
       return events;
     }) ?? 0;
+  // Spools once found corrupt, newer or unsafe were moved aside, events and all: forget them too.
+  const setAside = Spool.removeSetAside(settings.spoolDir);
   for (const file of [settings.sessionFile, settings.identityFile, settings.configCacheFile]) {
     removeIfPresent(file);
   }
@@ -31,6 +35,7 @@ export async function resetTelemetry(options: ResetOptions): Promise<number> {
   }
   options.stdout.write(
     `Telemetry reset: ${deleted} pending event(s) deleted` +
+      (setAside > 0 ? `, ${setAside} set-aside spool file(s) removed` : '') +
       (hadDeviceId ? ', and this machine has a new random device id.\n' : '.\n'),
   );
   return 0;

@@ -5,15 +5,18 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AmplitudeEvent } from '@dr/shared';
 import { Spool } from '@dr/spooler';
-import type { DrResult } from '../../support/run-dr.ts';
+import { DR_BIN, type DrResult } from '../../support/run-dr.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const LAUNCHER = join(HERE, 'launch-dr.mjs');
-export const DR_PROGRAM = resolve(HERE, '../../../dist/dr.js');
+
+/** A user who said yes and already has a device id (so a run need not write the config). */
+export const CONFIG_WITH_DEVICE =
+  'telemetry:\n  enabled: true\n  last_prompt_version: 1\n  device_id: 1b4e28ba-2fa1-4d2b-8e3f-6c3d2e1a0b9c\n';
 
 export interface LaunchOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -41,7 +44,7 @@ export function launchDr(args: readonly string[], options: LaunchOptions): Promi
     LAUNCHER,
     ...own,
     '--',
-    DR_PROGRAM,
+    DR_BIN,
     ...args,
   ];
   const argv =

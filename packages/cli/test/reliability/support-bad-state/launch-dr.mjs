@@ -1,8 +1,9 @@
-// Starts the built dr in this very process after putting it in a state a spawn() cannot:
+// Starts bin/dr in this very process after putting it in a state a spawn() cannot:
 // `--umask <octal>` sets the file-creation mask it (and the drainer it spawns) inherits, and
 // `--remove-cwd` deletes the working folder it was started in before dr runs.
-// Usage: node launch-dr.mjs [--umask 000] [--remove-cwd] -- <path of dist/dr.js> [dr arguments...]
+// Usage: node launch-dr.mjs [--umask 000] [--remove-cwd] -- <path of bin/dr> [dr arguments...]
 import { rmdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 const separator = process.argv.indexOf('--');
@@ -14,4 +15,10 @@ if (umaskAt !== -1) process.umask(Number.parseInt(own[umaskAt + 1], 8));
 if (own.includes('--remove-cwd')) rmdirSync(process.cwd());
 
 process.argv = [process.argv[0], program, ...args];
-await import(pathToFileURL(program).href);
+// bin/dr as Node would run it: a CommonJS script, or an ES module where that is what it is.
+try {
+  createRequire(import.meta.url)(program);
+} catch (error) {
+  if (error?.code !== 'ERR_REQUIRE_ESM') throw error;
+  await import(pathToFileURL(program).href);
+}
