@@ -11,18 +11,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AmplitudeEvent } from '@dr/shared';
 import { DROPPED_EVENT_TYPE, drainerLockPath, Spool } from '@dr/spooler';
-import { type FakeAmplitude, startFakeAmplitude } from '@dr/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CONFIG_ENABLED,
-  drainerPids,
-  makeTelemetryHome,
-  runDr,
-  spooledEvents,
-  type TelemetryHome,
-  waitUntil,
-} from '../telemetry/support/telemetry-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { drainerPids, runDr, spooledEvents, waitUntil } from '../telemetry/support/telemetry-harness.ts';
 import { readDebugOutput } from './support/drainer-chaos.ts';
+import { useEnabledHome } from './support/enabled-home.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const DAYS_OFFLINE = 40;
@@ -31,19 +23,7 @@ const eventsOnDay = (day: number) => (day < 15 ? 800 : 100);
 const MAX_EVENTS = 10_000;
 const MAX_AGE = 30 * DAY;
 
-let fake: FakeAmplitude;
-let home: TelemetryHome;
-
-beforeAll(async () => {
-  fake = await startFakeAmplitude();
-  home = makeTelemetryHome(fake);
-  home.writeConfig(CONFIG_ENABLED);
-});
-
-afterAll(async () => {
-  home?.cleanup();
-  await fake?.close();
-});
+const telemetry = useEnabledHome();
 
 /** A command event as dr spools it, for the device and session of `like`. */
 function offlineEvent(like: AmplitudeEvent, time: number): AmplitudeEvent {
@@ -65,6 +45,7 @@ function offlineEvent(like: AmplitudeEvent, time: number): AmplitudeEvent {
 
 describe('back online after weeks offline', () => {
   it('drops exactly what the bounds demand, reports it once, and drains the rest without a 429', async () => {
+    const { fake, home } = telemetry;
     // One run to learn the device and the shape of dr's events; its events reach the collector.
     const first = await runDr(['self', 'version'], {
       env: { ...home.telemetryEnv, DR_TELEMETRY_DEBUG: '1' },

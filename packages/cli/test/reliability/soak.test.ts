@@ -8,20 +8,18 @@
 // `pnpm test`. DR_SOAK_SEED replays a run; the seed is in every failure message.
 import { existsSync } from 'node:fs';
 import { drainerLockPath, Spool } from '@dr/spooler';
-import { type FakeAmplitude, type FaultMix, startFakeAmplitude } from '@dr/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultMix } from '@dr/testkit';
+import { describe, expect, it } from 'vitest';
 import {
-  CONFIG_ENABLED,
   type DrResult,
   drainerPids,
-  makeTelemetryHome,
   runDr,
   sentEvents,
   spooledEvents,
-  type TelemetryHome,
   waitUntil,
 } from '../telemetry/support/telemetry-harness.ts';
 import { readDebugOutput, seededRandom, startDrainerChaos } from './support/drainer-chaos.ts';
+import { useEnabledHome } from './support/enabled-home.ts';
 
 const FULL = process.env.DR_SOAK === 'full';
 const SIZE = FULL ? { workers: 16, commandsEach: 20 } : { workers: 4, commandsEach: 5 };
@@ -65,22 +63,11 @@ interface CommandRun {
   readonly wallMs: number;
 }
 
-let fake: FakeAmplitude;
-let home: TelemetryHome;
-
-beforeAll(async () => {
-  fake = await startFakeAmplitude();
-  home = makeTelemetryHome(fake);
-  home.writeConfig(CONFIG_ENABLED);
-});
-
-afterAll(async () => {
-  home?.cleanup();
-  await fake?.close();
-});
+const telemetry = useEnabledHome();
 
 describe(`crash and concurrency soak (${SIZE.workers} x ${SIZE.commandsEach}, seed ${SEED})`, () => {
   it('ingests every recorded event exactly once, and leaves no spool rows, drainer or lock', async () => {
+    const { fake, home } = telemetry;
     const why = `seed ${SEED} (replay: DR_SOAK_SEED=${SEED}${FULL ? ' DR_SOAK=full' : ''})`;
     const env = {
       ...home.telemetryEnv,
