@@ -96,15 +96,33 @@ recordCodeCache();
 
 /**
  * Runs dr on typical command lines, each writing the code cache of the files it loaded (the
- * last line to load a file wins). Telemetry is off and the home is a throw-away folder: the
- * build sends nothing and touches no user file.
+ * last line to load a file wins, so the most common comes last: a command recording its
+ * events). The home is a throw-away folder and the recorder starts no drainer: the build sends
+ * nothing and touches no user file.
  */
 function recordCodeCache() {
   const home = mkdtempSync(join(tmpdir(), 'dr-build-home-'));
-  const env = { PATH: process.env.PATH, HOME: home, DO_NOT_TRACK: '1', NO_COLOR: '1' };
+  const base = {
+    PATH: process.env.PATH,
+    HOME: home,
+    NO_COLOR: '1',
+    DR_TELEMETRY_POLICY_FILE: join(home, 'none'),
+  };
+  const off = { ...base, DO_NOT_TRACK: '1' };
+  const on = {
+    ...base,
+    DR_TELEMETRY_ENABLED: '1',
+    DR_TELEMETRY_API_KEY: 'code-cache-recording',
+    DR_TELEMETRY_ENDPOINT: 'http://127.0.0.1:9/2/httpapi',
+  };
   const recorder = join(here, 'scripts/record-code-cache.cjs');
   try {
-    for (const line of [['--help'], ['self', 'version']]) {
+    for (const [line, env] of [
+      [['--help'], off],
+      [['self', 'version'], off],
+      [['self', 'version'], on],
+      [['self', 'version'], on],
+    ]) {
       execFileSync(process.execPath, [recorder, ...line], { env, cwd: home, stdio: 'ignore' });
     }
   } finally {

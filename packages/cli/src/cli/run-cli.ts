@@ -57,7 +57,16 @@ export function createCli(args: readonly string[] = []): Cli<DrContext> {
     binaryLabel: 'DataRobot CLI',
     binaryName: 'dr',
     binaryVersion: buildInfo.version,
-    enableColors: wantsColors(),
+  });
+  // Whether help and errors are in color: found out only when one is printed, as finding out
+  // on a character device loads tty (patches/clipanion@3.2.1.patch reads it only then).
+  let colors: boolean | undefined;
+  Object.defineProperty(cli, 'enableColors', {
+    get: () => {
+      colors ??= wantsColors();
+      return colors;
+    },
+    configurable: true,
   });
   for (const command of commandsReachableFrom(args)) cli.register(command);
   return cli;

@@ -30,7 +30,8 @@ export class ActiveTelemetryRun implements TelemetryRun {
   readonly #common;
   #spool: Spool | undefined | null = null;
   #stopped = false;
-  #startedAt = performance.now();
+  // process.hrtime, not performance.now(): the global performance object loads perf_hooks.
+  #startedAt = process.hrtime.bigint();
 
   constructor(options: ActiveRunOptions) {
     this.#options = options;
@@ -59,7 +60,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
   }
 
   commandStarted(facts: CommandFacts): void {
-    this.#startedAt = performance.now();
+    this.#startedAt = process.hrtime.bigint();
     this.record('command_started', {
       command: facts.command,
       args_count: facts.argsCount,
@@ -72,7 +73,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
       command: facts.command,
       args_count: facts.argsCount,
       flags: [...facts.flags],
-      duration_ms: Math.round(performance.now() - this.#startedAt),
+      duration_ms: Math.round(Number(process.hrtime.bigint() - this.#startedAt) / 1e6),
       exit_code: exitCode,
     };
     if (exitCode === 0) {

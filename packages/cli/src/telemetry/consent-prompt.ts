@@ -1,6 +1,5 @@
 // The first-run consent prompt (SPEC §3 rule 6): the promise in a box on stderr, then a Y/n
 // question whose default is Yes. Only ever shown when stdin and stderr are terminals.
-import { createInterface } from 'node:readline';
 import { CONSENT_PROMPT_QUESTION, CONSENT_PROMPT_TEXT } from '@dr/shared';
 
 /** true for yes, false for no, undefined when the user gave no answer (Ctrl-C, end of input). */
@@ -9,6 +8,8 @@ export async function askForConsent(
   output: NodeJS.WritableStream,
 ): Promise<boolean | undefined> {
   output.write(`${drawBox(CONSENT_PROMPT_TEXT, 'dr usage data')}\n`);
+  // Loaded here: this module is part of every recording run, the prompt of almost none.
+  const { createInterface } = await import('node:readline');
   const readline = createInterface({ input, output, terminal: true });
   try {
     return await new Promise<boolean | undefined>((resolve) => {

@@ -1,7 +1,6 @@
 // Private files: every folder dr creates is 0700 and every file 0600, and a file is replaced
 // atomically (write a temp file beside it, fsync, rename), so a reader never sees half a file
 // and a crash leaves either the old content or the new one.
-import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -51,6 +50,8 @@ export interface AtomicWriteOptions {
   readonly durable?: boolean;
 }
 
+let tempCounter = 0;
+
 /** Replaces `file` with `content` atomically, mode 0600, creating its folder 0700 if needed. */
 export function writeFileAtomic(
   file: string,
@@ -58,7 +59,8 @@ export function writeFileAtomic(
   options: AtomicWriteOptions = {},
 ): void {
   ensurePrivateDir(dirname(file));
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // Unique to this process and moment (no random bytes: node:crypto costs milliseconds to load).
+  const temp = `${file}.${process.pid}.${(tempCounter++).toString(36)}${process.hrtime.bigint().toString(36)}.tmp`;
   // 'wx' refuses to follow or reuse anything already planted at the temp path.
   const fd = openSync(temp, 'wx', PRIVATE_FILE_MODE);
   try {

@@ -2,7 +2,6 @@
 // mistyped ones stripped), every free-form string scrubbed, the common Amplitude fields filled
 // in, and a fresh insert_id fixed for the event's whole life. No `ip`; `user_id` only when it is
 // a plausible DataRobot user id (never an email).
-import { randomUUID } from 'node:crypto';
 import { DrError } from '../errors/dr-error.ts';
 import type { AmplitudeEvent, EventPropertyValue } from './amplitude-event.ts';
 import {
@@ -13,7 +12,7 @@ import {
   type PropertySpec,
   validateEventProperties,
 } from './event-schema.ts';
-import { isValidDeviceId } from './ids.ts';
+import { isValidDeviceId, randomUuid } from './ids.ts';
 import { type ScrubContext, scrubString } from './scrubber.ts';
 
 /** The fields every event of a run shares. */
@@ -70,7 +69,7 @@ export function buildEvent<T extends EventType>(
     ...(keepUserId ? { user_id: userId } : {}),
     session_id: common.sessionId,
     time: common.now,
-    insert_id: randomUUID(),
+    insert_id: randomUuid(),
     app_version: common.appVersion,
     platform: 'CLI',
     os_name: common.osName,

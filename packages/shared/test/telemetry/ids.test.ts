@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidDeviceId, newDeviceId } from '../../src/telemetry/ids.ts';
+import { isValidDeviceId, newDeviceId, randomUuid } from '../../src/telemetry/ids.ts';
 
 describe('newDeviceId', () => {
   it('makes random UUID v4s', () => {
@@ -9,6 +9,22 @@ describe('newDeviceId', () => {
       expect(isValidDeviceId(id)).toBe(true);
     }
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('randomUuid', () => {
+  it('makes distinct UUID v4s past the end of its pool of random bytes', () => {
+    // 256 bytes hold 16 ids: 1,000 ids refill the pool many times.
+    const ids = Array.from({ length: 1000 }, () => randomUuid());
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('uses every hex digit in the random positions (the bytes are not constant or biased to a few)', () => {
+    const digits = new Set(
+      Array.from({ length: 200 }, () => randomUuid().replaceAll('-', '').slice(0, 12)).join(''),
+    );
+    expect(digits.size).toBe(16);
   });
 });
 

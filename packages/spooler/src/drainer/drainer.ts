@@ -4,8 +4,7 @@
 // deadline, aborting a request in flight and giving its rows back; no device or user is sent
 // faster than Amplitude allows (./device-pacing.ts); it never prints, only calls `log`.
 // A crash may repeat: the request in flight (its rows are given back by the next drainer at once).
-import { randomUUID } from 'node:crypto';
-import type { AmplitudeEvent } from '@dr/shared';
+import { type AmplitudeEvent, randomUuid } from '@dr/shared';
 import { type DropReason, openSpoolSafely, Spool, type SpooledEvent } from '../spool/spool.ts';
 import { DEFAULT_TIMEOUT_MS, requestBody, sendEvents } from '../transport/amplitude-transport.ts';
 import type { SendResult, ThrottleDetails } from '../transport/send-result.ts';
@@ -442,7 +441,7 @@ class DrainRun {
   /** Turns the spool's drop counters into one telemetry_dropped event; true if one was spooled. */
   private enqueueDroppedReport(): boolean {
     return this.spool.enqueueDroppedReport((counts) =>
-      buildDroppedReport(this.newestEvent(), counts, this.now(), randomUUID()),
+      buildDroppedReport(this.newestEvent(), counts, this.now(), randomUuid()),
     );
   }
 
