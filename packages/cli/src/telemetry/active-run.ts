@@ -4,7 +4,7 @@
 // the network. The spool (and better-sqlite3) is opened only when the first event is recorded.
 import { homedir, release, userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { buildEvent, buildInfo, type EventProperties, type EventType } from '@dr/shared';
+import { type AmplitudeEvent, buildEvent, buildInfo, type EventProperties, type EventType } from '@dr/shared';
 import { openSpoolSafely, type Spool, spawnDrainerIfDue } from '@dr/spooler';
 import type { CommandFacts } from './command-facts.ts';
 import type { TelemetryRun } from './telemetry-run.ts';
@@ -30,6 +30,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
   readonly #common;
   #spool: Spool | undefined | null = null;
   #stopped = false;
+  #spoolFailed = false;
   // process.hrtime, not performance.now(): the global performance object loads perf_hooks.
   #startedAt = process.hrtime.bigint();
 
@@ -48,14 +49,22 @@ export class ActiveTelemetryRun implements TelemetryRun {
   }
 
   record<T extends EventType>(eventType: T, properties: EventProperties<T>): void {
-    if (this.#stopped) return;
+    if (this.#stopped || this.#spoolFailed) return;
+    let event: AmplitudeEvent;
     try {
-      const event = buildEvent(eventType, properties, { ...this.#common, now: Date.now() });
-      if (this.#options.debug) this.#debug(`event ${JSON.stringify(event)}`);
-      const spool = this.#openSpool();
-      spool?.enqueue(event);
+      event = buildEvent(eventType, properties, { ...this.#common, now: Date.now() });
     } catch (error) {
       this.#debug(`event ${eventType} not recorded: ${describe(error)}`);
+      return;
+    }
+    if (this.#options.debug) this.#debug(`event ${JSON.stringify(event)}`);
+    try {
+      this.#openSpool()?.enqueue(event);
+    } catch (error) {
+      // A spool that failed once (busy past its timeout, a full disk) is not tried again in
+      // this run: each try could wait as long again, and one line says it all.
+      this.#spoolFailed = true;
+      this.#debug(`event ${eventType} not recorded, nor any later event of this run: ${describe(error)}`);
     }
   }
 

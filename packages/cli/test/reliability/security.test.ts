@@ -117,6 +117,20 @@ describe.concurrent('file modes', { timeout: 60_000 }, () => {
     expect(wrong).toEqual([]);
   });
 
+  it("the drainer's lock folder is 0700 while it is held, even under umask 000", async (context) => {
+    // A collector that never answers keeps the drainer, and so its lock, alive.
+    const { home } = await setUp(context, { fault: 'hang' });
+    home.writeConfig(CONFIG_ENABLED);
+    expect((await launchDr(['self', 'version'], { env: home.telemetryEnv, umask: '000' })).code).toBe(0);
+    const lock = join(home.spoolDir, 'drainer.lock');
+    await waitUntil(
+      () => statSync(lock, { throwIfNoEntry: false }) !== undefined,
+      'the drainer lock',
+      15_000,
+    );
+    expect(modeOf(lock).toString(8)).toBe('700');
+  });
+
   it('the config lock folder is 0700 while it is held', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dr-config-lock-'));
     const file = join(dir, 'drconfig.yaml');
@@ -191,6 +205,22 @@ describe.concurrent('planted symlinks', { timeout: 60_000 }, () => {
     expect(movedAside(home.spoolDir, 'unsafe')).toEqual([]);
     expect(readdirSync(home.spoolDir).filter((name) => name.includes('.unsafe-'))).toEqual([]);
     for (const target of victims) target.expectUntouched();
+  });
+
+  it("at the drainer's debug log: never written, truncated or chmod'ed through", async (context) => {
+    const { fake, home } = await setUp(context);
+    home.writeConfig(CONFIG_ENABLED);
+    mkdirSync(home.spoolDir, { recursive: true, mode: 0o700 });
+    const log = victim(home.dir, 'drainer.log', 'file');
+    symlinkSync(log.path, join(home.spoolDir, 'drainer.log'));
+    const env = { ...home.telemetryEnv, DR_TELEMETRY_DEBUG: '1' };
+    expect((await runDr(['self', 'version'], { env })).code).toBe(0);
+    await fake.waitFor(() => fake.ingested.some((event) => event.event_type === 'self_version'), {
+      timeoutMs: 15_000,
+    });
+    await waitUntil(() => drainerPids(home.spoolDir).length === 0, 'the drainer to exit', 15_000);
+    log.expectUntouched();
+    expect(lstatSync(join(home.spoolDir, 'drainer.log')).isSymbolicLink()).toBe(true);
   });
 
   it('at the drainer lock: never followed, never removed through; output unchanged, nothing lost', async (context) => {

@@ -16,7 +16,8 @@ describe('randomUuid', () => {
   it('makes distinct UUID v4s past the end of its pool of random bytes', () => {
     // 256 bytes hold 16 ids: 1,000 ids refill the pool many times.
     const ids = Array.from({ length: 1000 }, () => randomUuid());
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);
   });
 

@@ -4,6 +4,7 @@
 // proper-lockfile's own check does, with one stat and without loading proper-lockfile (about 8 ms).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_LOCK_FS } from '@dr/shared';
 
 export const DRAINER_LOCK_FILE = 'drainer.lock';
 /** A lock whose mtime is older than this belongs to a dead drainer and may be taken over. */
@@ -31,6 +32,8 @@ export async function acquireDrainerLock(
   try {
     release = await lockfile.lock(spoolDir, {
       lockfilePath: drainerLockPath(spoolDir),
+      // The lock is a folder: made 0700 whatever the umask, like everything in the spool folder.
+      fs: PRIVATE_LOCK_FS,
       realpath: false,
       stale: DRAINER_LOCK_STALE_MS,
       update: DRAINER_LOCK_UPDATE_MS,
