@@ -6,6 +6,12 @@ import type { DropReason } from '../spool/spool.ts';
 
 export const DROPPED_EVENT_TYPE = 'telemetry_dropped';
 
+/**
+ * A SQL LIKE pattern matching the spooled JSON of a report, and only of a report: a quote
+ * inside any string value is escaped, so `"event_type":"…"` appears only as the event's key.
+ */
+export const DROPPED_REPORT_PATTERN = `%"event_type":"${DROPPED_EVENT_TYPE}"%`;
+
 const REASONS: readonly DropReason[] = [
   'max_events',
   'max_bytes',
@@ -47,4 +53,21 @@ export function buildDroppedReport(
     library: template.library,
     event_properties: { dropped_count: total, ...properties },
   };
+}
+
+/** The counts a spooled report carries, by reason; undefined for any other event. */
+export function reportedCounts(json: string): Partial<Record<DropReason, number>> | undefined {
+  let event: { event_type?: unknown; event_properties?: Record<string, unknown> };
+  try {
+    event = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (event.event_type !== DROPPED_EVENT_TYPE) return undefined;
+  const counts: Partial<Record<DropReason, number>> = {};
+  for (const reason of REASONS) {
+    const count = event.event_properties?.[`dropped_${reason}`];
+    if (typeof count === 'number' && Number.isSafeInteger(count) && count > 0) counts[reason] = count;
+  }
+  return counts;
 }

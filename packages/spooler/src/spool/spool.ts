@@ -48,6 +48,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AmplitudeEvent } from '@dr/shared';
 import Database from 'better-sqlite3';
+import { DROPPED_REPORT_PATTERN, reportedCounts } from '../drainer/dropped-report.ts';
 import { migrateSpoolSchema, UnusableSpoolFile } from './schema.ts';
 import { isCorruption, SpoolError, toSpoolError } from './spool-error.ts';
 import {
@@ -437,8 +438,17 @@ export class Spool {
       lastId = row.id;
     }
     if (lastId === undefined) return;
+    // A pending telemetry_dropped report pruned here is not lost news: its counts go back into
+    // the counters (the next report carries them) and it is not counted as a drop itself.
+    const reports = this.#sql<{ json: string }>('SELECT json FROM events WHERE id <= ? AND json LIKE ?')
+      .all(lastId, DROPPED_REPORT_PATTERN)
+      .map((row) => reportedCounts(row.json))
+      .filter((counts) => counts !== undefined);
     const { changes } = this.#sql('DELETE FROM events WHERE id <= ?').run(lastId);
-    this.#countDropped(reason, changes);
+    for (const counts of reports) {
+      for (const [carried, count] of Object.entries(counts)) this.#countDropped(carried as DropReason, count);
+    }
+    this.#countDropped(reason, changes - reports.length);
   }
 
   #crossesBound(snapshot: Snapshot, now: number): boolean {

@@ -195,11 +195,9 @@ describe('offline for six weeks, then back', () => {
       expect(run.reports.length).toBeGreaterThan(1);
     });
 
-    // Known bug (packages/spooler/src/spool/spool.ts, #dropOldest): each failing run spools a
-    // telemetry_dropped report of the drops so far; when a bound later prunes that report, it is
-    // counted as one dropped event and the counts it carried are lost, so the reports that arrive
-    // undercount (about 4,300 reported of about 6,000 dropped here). When fixed, drop `.fails`.
-    it.fails('has the reports that arrive count every drop exactly', () => {
+    // Each failing run spools a telemetry_dropped report of the drops so far; a bound that later
+    // prunes a report puts its counts back, so the reports that arrive add up to every drop.
+    it('has the reports that arrive count every drop exactly', () => {
       expect(reportedDrops(run)).toBe(run.spooled.length - run.commands.length);
     });
   });

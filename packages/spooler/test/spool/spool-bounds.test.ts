@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { buildDroppedReport } from '../../src/drainer/dropped-report.ts';
 import { Spool } from '../../src/spool/spool.ts';
 import { sampleEvent, storedBytes, temporaryDirs } from './fixtures/spool-fixtures.ts';
 
@@ -53,6 +54,47 @@ describe('the count bound', () => {
     expect(events).toBeLessThanOrEqual(10_000);
     expect(events).toBeGreaterThanOrEqual(9_800);
     expect(spool.takeDroppedCounts()).toEqual({ max_events: 10_250 - events });
+    spool.close();
+  });
+});
+
+describe('a telemetry_dropped report pruned by a bound', () => {
+  it('gives its counts back to the counters and is not counted as a drop itself', () => {
+    const spool = Spool.open({ dir: newDir(), maxEvents: 10 });
+    for (let index = 0; index < 20; index += 1) spool.enqueue(sampleEvent({ insertId: `a${index}` }));
+    spool.drop(
+      spool.peek(1).map((row) => row.id),
+      'rejected',
+    );
+    const reported = spool.takeDroppedCounts();
+    expect(reported.max_events).toBeGreaterThan(1);
+    expect(reported.rejected).toBe(1);
+    // Put the counts back as they were, then spool the report of them.
+    const reportId = '00000000-0000-4000-8000-00000000d0d0';
+    spool.drop(
+      spool.peek(1).map((row) => row.id),
+      'rejected',
+    );
+    const counted = { ...reported, rejected: 2 };
+    expect(
+      spool.enqueueDroppedReport((counts) => {
+        expect(counts).toEqual({ rejected: 1 });
+        return buildDroppedReport(sampleEvent(), counted, T0, reportId);
+      }),
+    ).toBe(true);
+    const depthWithReport = spool.depth().events;
+    let added = 0;
+    while (spool.peek(100).some((row) => row.insertId === reportId)) {
+      spool.enqueue(sampleEvent({ insertId: `b${added}` }));
+      added += 1;
+    }
+    // Rows that went: the report and (depthWithReport + added - 1 - now) events. The report's
+    // counts come back; the report itself is no event lost.
+    const eventsPruned = depthWithReport + added - spool.depth().events - 1;
+    expect(spool.takeDroppedCounts()).toEqual({
+      max_events: (counted.max_events ?? 0) + eventsPruned,
+      rejected: 2,
+    });
     spool.close();
   });
 });
