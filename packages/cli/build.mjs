@@ -5,15 +5,19 @@
 // (esbuild cannot split CommonJS output itself): Node starts a CommonJS program without its ES
 // module loader, which costs more than the rest of `dr self version`. Source maps follow both
 // passes. Last, dr runs a few typical command lines to record V8's code cache beside each file
-// (bin/bundle-loader.cjs). better-sqlite3's JavaScript is bundled too; only its native addon
+// (bin/dr). better-sqlite3's JavaScript is bundled too; only its native addon
 // stays outside, loaded by path (spool.ts). Build facts (version, commit, date, the Amplitude
 // API key from DR_AMPLITUDE_API_KEY) are compiled in as __DR_BUILD__.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+// bin/dr is CommonJS without an extension: require, not import.
+const { STARTUP_PACK, startupPack } = createRequire(import.meta.url)('./bin/dr');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
@@ -81,7 +85,7 @@ try {
       banner: { js: 'var __drImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
     });
   }
-  // bin/bundle-loader.cjs runs the files as scripts, where a dynamic import() cannot work.
+  // bin/dr runs the files as scripts, where a dynamic import() cannot work.
   const withImport = readdirSync(dist).filter(
     (file) => file.endsWith('.js') && readFileSync(join(dist, file), 'utf8').includes('import('),
   );
@@ -92,7 +96,33 @@ try {
   rmSync(esm, { recursive: true, force: true });
 }
 
+writeStartupPack();
 recordCodeCache();
+
+/**
+ * Packs dr.js and every file it requires statically (not through a lazy import) into one
+ * script, dist/startup-pack.js: one read and one code cache for what every command loads.
+ */
+function writeStartupPack() {
+  const startup = new Set();
+  const visit = (file) => {
+    if (startup.has(file)) return;
+    startup.add(file);
+    const code = readFileSync(join(dist, file), 'utf8');
+    for (const match of code.matchAll(/require\("\.\/([^"]+)"\)/g)) {
+      // A lazy import() became `Promise.resolve().then(()=>…(require("./x.js")))`.
+      const lazy = /Promise\.resolve\(\)\.then\(\(\)=>[\w$]*\($/.test(
+        code.slice(match.index - 40, match.index),
+      );
+      if (!lazy) visit(match[1]);
+    }
+  };
+  visit('dr.js');
+  const files = Object.fromEntries(
+    [...startup].map((file) => [file, readFileSync(join(dist, file), 'utf8')]),
+  );
+  writeFileSync(join(dist, STARTUP_PACK), startupPack(files));
+}
 
 /**
  * Runs dr on typical command lines, each writing the code cache of the files it loaded (the

@@ -9,4 +9,4 @@ const { join } = require('node:path');
 childProcess.spawn = () => {
   throw new Error('recording the code cache starts no process');
 };
-require('../bin/bundle-loader.cjs').loadBundle(join(__dirname, '..', 'dist'), { record: true });
+require('../bin/dr').loadBundle(join(__dirname, '..', 'dist'), { record: true });

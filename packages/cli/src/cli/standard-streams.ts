@@ -5,7 +5,6 @@
 // stdin is created only when something reads it, and "is this a terminal" asks the kernel
 // before loading tty.
 import { fstatSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { Cli } from 'clipanion';
 import { inactiveTelemetryRun } from '../telemetry/telemetry-run.ts';
@@ -20,8 +19,7 @@ export function isTerminal(fd: number): boolean {
   } catch {
     return false;
   }
-  const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
-  return tty.isatty(fd);
+  return process.getBuiltinModule('node:tty').isatty(fd);
 }
 
 /**

@@ -4,7 +4,6 @@
 // secret: the token is kept only as a fingerprint (to find the cached DataRobot user id).
 // Promises: never throws; an unreadable config is reported, never guessed at.
 import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { isFalsyEnv, isTruthyEnv, type TelemetryConfig, writeFileAtomic } from '@dr/shared';
 
 export interface TelemetryConfigView {
@@ -25,7 +24,7 @@ export type ConfigViewResult =
 /** A short, one-way fingerprint of a token: enough to tell tokens apart, useless to anyone else. */
 export function tokenFingerprint(token: string): string {
   // Loaded here: node:crypto costs milliseconds to load, and most runs read this from the cache.
-  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }
 

@@ -2,7 +2,6 @@
 // one machine can be grouped without naming the machine or the user. `dr self telemetry reset`
 // makes a new one.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
@@ -64,8 +63,7 @@ function kernelRandomBytes(size: number): Buffer | undefined {
 }
 
 function cryptoRandomBytes(size: number): Buffer {
-  const crypto = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
-  return crypto.randomBytes(size);
+  return process.getBuiltinModule('node:crypto').randomBytes(size);
 }
 
 /**
