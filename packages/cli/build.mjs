@@ -60,7 +60,7 @@ try {
 
   rmSync(dist, { recursive: true, force: true });
   const files = readdirSync(esm).filter((file) => file.endsWith('.js'));
-  // import.meta.url becomes the file's URL; only the files that use it pay for computing it.
+  // import.meta.url becomes the file's URL, worked out when read; only files that use it get the getter.
   const usesImportMeta = (file) => readFileSync(join(esm, file), 'utf8').includes('import.meta');
   const commonjs = {
     outdir: dist,
@@ -70,7 +70,7 @@ try {
     target: 'node20',
     minify: true,
     sourcemap: 'linked',
-    define: { 'import.meta.url': '__drImportMetaUrl' },
+    define: { 'import.meta.url': '__drImportMeta.url' },
     // import() of a chunk becomes require(): a real import() would start the ES module loader.
     supported: { 'dynamic-import': false },
     logLevel: 'warning',
@@ -82,7 +82,9 @@ try {
     await build({
       ...commonjs,
       entryPoints: withMeta.map((file) => join(esm, file)),
-      banner: { js: 'var __drImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+      banner: {
+        js: 'var __drImportMeta={get url(){return require("node:url").pathToFileURL(__filename).href}};',
+      },
     });
   }
   // bin/dr runs the files as scripts, where a dynamic import() cannot work.

@@ -431,7 +431,9 @@ describe('no shell anywhere (static)', () => {
     expect(findings).toEqual([]);
     // The check sees the calls that are there (so it is not passing by reading nothing).
     const spawning = files.filter((file) =>
-      /from 'node:child_process'/.test(readFileSync(join(REPO, file), 'utf8')),
+      /from 'node:child_process'|getBuiltinModule\('node:child_process'\)/.test(
+        readFileSync(join(REPO, file), 'utf8'),
+      ),
     );
     expect(spawning).toContain('packages/spooler/src/drainer/spawn-drainer.ts');
   });
@@ -456,6 +458,10 @@ describe('no shell anywhere (static)', () => {
       noArray:
         "import { spawn } from 'node:child_process';\nspawn(`ls $" + "{dir}`, { stdio: 'inherit' });\n",
       stringArgs: "import { execFile } from 'node:child_process';\nexecFile('sh', '-c ls');\n",
+      builtinWhole: "const cp = process.getBuiltinModule('node:child_process');\ncp.exec('ls');\n",
+      builtinExec: "const { exec } = process.getBuiltinModule('child_process');\nexec('ls');\n",
+      builtinShell:
+        "const { spawn } = process.getBuiltinModule('node:child_process');\nspawn('ls', [], { shell: true });\n",
     };
     for (const [name, source] of Object.entries(bad)) {
       expect(auditChildProcessUse(`${name}.ts`, source), name).not.toEqual([]);
@@ -466,6 +472,9 @@ describe('no shell anywhere (static)', () => {
       'spawn(process.execPath, [...flags, `$' +
       "{script}`], { stdio: 'ignore' });\n";
     expect(auditChildProcessUse('fine.ts', fine)).toEqual([]);
+    const fineBuiltin =
+      "const { spawn } = process.getBuiltinModule('node:child_process');\nspawn(process.execPath, [script], {});\n";
+    expect(auditChildProcessUse('fine-builtin.ts', fineBuiltin)).toEqual([]);
     expect(auditBundle('a.js', 'var f=require("node:child_process");f.execSync("ls")')).not.toEqual([]);
     expect(auditBundle('b.js', 'import{exec as x}from"node:child_process";')).not.toEqual([]);
     expect(auditBundle('c.js', 'G("sh",[],{stdio:"ignore",shell:!0})')).not.toEqual([]);

@@ -77,7 +77,9 @@ const RULES: readonly Rule[] = [
 
 // Every rule above needs one of these to match (a separator, a 16-character run, or one of the
 // words the bearer, authorization and "x at y dot z" rules look for). Plain words skip them all.
-const MAY_NEED_RULES = /[-_.:/\\=@%"+＠﹫]|[A-Za-z0-9]{16}|bearer|authorization|\bat\b/i;
+// Tested on the lower-cased text, without the i flag: a case-insensitive pattern with non-ASCII
+// characters makes V8 build Unicode case tables at its first use, milliseconds of a dr run.
+const MAY_NEED_RULES = /[-_.:/\\=@%"+＠﹫]|[a-z0-9]{16}|bearer|authorization|\bat\b/;
 
 const SECRET_KEY =
   /pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|credential|session|cookie|signature/i;
@@ -136,29 +138,44 @@ function isSecretLikeRun(paddedRun: string): boolean {
   return !CAMEL_CASE_WORDS.test(run) || !run.split(/(?=[A-Z])/).every((word) => VOWEL.test(word));
 }
 
-let cachedContextKey: string | undefined;
-let cachedContextRules: { home?: RegExp; user?: RegExp } = {};
+interface ContextRule {
+  readonly pattern: RegExp;
+  /** Lower-case ASCII text every match holds (when the text is ASCII), or '' to always try. */
+  readonly probe: string;
+}
 
-function contextRules(context: ScrubContext): { home?: RegExp; user?: RegExp } {
+let cachedContextKey: string | undefined;
+let cachedContextRules: { home?: ContextRule; user?: ContextRule } = {};
+
+function contextRules(context: ScrubContext): { home?: ContextRule; user?: ContextRule } {
   const key = `${context.homeDir ?? ''}\0${context.userName ?? ''}`;
   if (key === cachedContextKey) return cachedContextRules;
-  const rules: { home?: RegExp; user?: RegExp } = {};
+  const rules: { home?: ContextRule; user?: ContextRule } = {};
   const home = context.homeDir?.replace(/[\\/]+$/, '');
   if (home && home.length >= 2) {
     // Either separator, any case: Windows and macOS paths are case-insensitive.
-    const pattern = home
-      .split(/[\\/]/)
-      .map((part) => escapeRegExp(part))
-      .join('[\\\\/]');
-    rules.home = new RegExp(`${pattern}(?=[\\\\/${DELIM}]|$)`, 'gi');
+    const parts = home.split(/[\\/]/);
+    const pattern = parts.map((part) => escapeRegExp(part)).join('[\\\\/]');
+    rules.home = {
+      pattern: new RegExp(`${pattern}(?=[\\\\/${DELIM}]|$)`, 'gi'),
+      probe: asciiProbe(parts.at(-1) ?? ''),
+    };
   }
   const user = context.userName?.trim();
   if (user && user.length >= 3) {
-    rules.user = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(user)}(?![\\p{L}\\p{N}])`, 'giu');
+    rules.user = {
+      pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(user)}(?![\\p{L}\\p{N}])`, 'giu'),
+      probe: asciiProbe(user),
+    };
   }
   cachedContextKey = key;
   cachedContextRules = rules;
   return rules;
+}
+
+/** `text` in lower case when it is ASCII; otherwise '' (found in any text: always try the rule). */
+function asciiProbe(text: string): string {
+  return ASCII_ONLY.test(text) ? text.toLowerCase() : '';
 }
 
 function escapeRegExp(text: string): string {
@@ -172,17 +189,47 @@ function escapeRegExp(text: string): string {
  * User names shorter than 3 characters are not replaced (they would eat ordinary words).
  */
 export function scrubString(value: string, context: ScrubContext = {}): string {
+  // A run scrubs the same few strings (command, os version) in each of its events: the rules
+  // run once per string and context. (V8 also compiles a pattern again on its second use.)
+  let memo = scrubbed.get(context);
+  if (memo === undefined) {
+    memo = new Map();
+    scrubbed.set(context, memo);
+  }
+  const known = memo.get(value);
+  if (known !== undefined) return known;
+  const text = scrubUncached(value, context);
+  if (memo.size >= MAX_MEMO_ENTRIES) memo.clear();
+  memo.set(value, text);
+  return text;
+}
+
+const scrubbed = new WeakMap<ScrubContext, Map<string, string>>();
+const MAX_MEMO_ENTRIES = 256;
+
+function scrubUncached(value: string, context: ScrubContext): string {
   let text = value.length > MAX_SCRUB_INPUT_LENGTH ? cutAtWordBoundary(value, MAX_SCRUB_INPUT_LENGTH) : value;
   const { home, user } = contextRules(context);
-  if (home) text = text.replace(home, '~');
-  if (MAY_NEED_RULES.test(text)) {
+  if (home && mayContain(text, home.probe)) text = text.replace(home.pattern, '~');
+  if (MAY_NEED_RULES.test(text.toLowerCase())) {
     for (const [pattern, replace] of RULES) {
       text = text.replace(pattern, replace as (match: string, ...groups: string[]) => string);
     }
   }
-  if (user) text = text.replace(user, '<user>');
+  if (user && mayContain(text, user.probe)) text = text.replace(user.pattern, '<user>');
   return text;
 }
+
+/**
+ * Whether a case-insensitive pattern built around `probe` (lower case ASCII) may match `text`.
+ * ASCII text can only match if it holds the probe in some case; other text is always tried (in
+ * Unicode, other characters fold to ASCII ones). Saves compiling the pattern on most runs.
+ */
+function mayContain(text: string, probe: string): boolean {
+  return !ASCII_ONLY.test(text) || text.toLowerCase().includes(probe);
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** The first `length` characters, less the word the cut fell into (a half token may escape the rules). */
 function cutAtWordBoundary(value: string, length: number): string {

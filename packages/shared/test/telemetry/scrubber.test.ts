@@ -227,6 +227,26 @@ describe('scrubString', () => {
     expect(scrubString('ozzed', { userName: 'zed' })).toBe('ozzed');
   });
 
+  it('finds the user name and home folder in any case, and in text that is not ASCII', () => {
+    // A quick case-blind look first (ASCII text), the full patterns otherwise: both must find them.
+    expect(scrubString('ran ZELDA twice', { userName: 'zelda' })).toBe('ran <user> twice');
+    expect(scrubString('ran Zelda – twice', { userName: 'zelda' })).toBe('ran <user> – twice');
+    // U+017F (long s) folds to s in a Unicode case-insensitive match.
+    expect(scrubString('ran \u017Fam twice', { userName: 'sam' })).toBe('ran <user> twice');
+    expect(scrubString('in /HOME/ZELDA', { homeDir: '/home/zelda' })).toBe('in ~');
+    expect(scrubString('dans /home/zelda — là', { homeDir: '/home/zelda' })).toBe('dans ~ — là');
+    expect(scrubString('ran zeldas', { userName: 'zelda' })).toBe('ran zeldas');
+  });
+
+  it('gives the same answer for a string it has seen before, in each context', () => {
+    const alice = { homeDir: '/home/alice', userName: 'alice' };
+    const bob = { homeDir: '/home/bob', userName: 'bob' };
+    expect(scrubString('hi alice', alice)).toBe('hi <user>');
+    expect(scrubString('hi alice', alice)).toBe('hi <user>');
+    expect(scrubString('hi alice', bob)).toBe('hi alice');
+    expect(scrubString('hi bob', bob)).toBe('hi <user>');
+  });
+
   it('scrubs the start of an over-long string and drops its cut tail', () => {
     const secret = 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA';
     // The cut at 4096 falls 16 characters into the secret: too short for the rules, so it must go.

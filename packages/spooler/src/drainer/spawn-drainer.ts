@@ -4,7 +4,6 @@
 // did or did not start one. Costs the parent one stat, one spool query and one spawn().
 // The flags and MALLOC_ARENA_MAX keep the drainer under its 60 MiB RSS target (SPEC §6); they are
 // part of how it ships, so tests and benchmarks start it with them too.
-import { spawn } from 'node:child_process';
 import { openSpoolSafely } from '../spool/spool.ts';
 import { isDrainerLockHeld } from './drainer-lock.ts';
 
@@ -73,6 +72,8 @@ export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerRes
     if (due === undefined) return { spawned: false, reason: 'spool-unavailable' };
     if (!due) return { spawned: false, reason: 'nothing-due' };
 
+    // Loaded only to spawn: node:child_process loads net and the stream modules (milliseconds).
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(process.execPath, [...DRAINER_NODE_FLAGS, options.drainerScript], {
       detached: true,
       stdio: 'ignore',

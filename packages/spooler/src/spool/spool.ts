@@ -46,6 +46,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AmplitudeEvent } from '@dr/shared';
 import Database from 'better-sqlite3';
 import { DROPPED_REPORT_PATTERN, reportedCounts } from '../drainer/dropped-report.ts';
@@ -686,13 +687,37 @@ let nativeBindingPath: string | undefined | null = null;
  */
 function nativeBinding(): string | undefined {
   if (nativeBindingPath === null) {
-    try {
-      const root = dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
-      const addon = join(root, 'build', 'Release', 'better_sqlite3.node');
-      nativeBindingPath = existsSync(addon) ? addon : undefined;
-    } catch {
-      nativeBindingPath = undefined;
-    }
+    nativeBindingPath = addonBesideBundle() ?? resolvedAddon();
   }
   return nativeBindingPath;
+}
+
+const ADDON = join('build', 'Release', 'better_sqlite3.node');
+
+/**
+ * Where the built dr finds it first (dist/../node_modules/better-sqlite3, as pnpm and npm
+ * install @dr/cli's own dependencies): one stat instead of a module resolution.
+ */
+function addonBesideBundle(): string | undefined {
+  try {
+    const addon = join(
+      dirname(fileURLToPath(import.meta.url)),
+      '..',
+      'node_modules',
+      'better-sqlite3',
+      ADDON,
+    );
+    return existsSync(addon) ? addon : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function resolvedAddon(): string | undefined {
+  try {
+    const addon = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), ADDON);
+    return existsSync(addon) ? addon : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -129,6 +129,36 @@ export function auditChildProcessUse(file: string, source: string): Finding[] {
       }
     }
   }
+  // process.getBuiltinModule (a built-in loaded when first needed): only by destructuring the
+  // calls by name, held to the same rules as an import.
+  for (const match of source.matchAll(
+    new RegExp(
+      String.raw`(const|let|var)?\s*(\{[^}]*\}|\w+)?\s*=?\s*process\.getBuiltinModule\s*\(\s*${module}\s*\)`,
+      'g',
+    ),
+  )) {
+    const start = match.index + match[0].indexOf('process');
+    if (!code.slice(start).startsWith('process')) continue;
+    const named = match[1] !== undefined && match[2] !== undefined ? /^\{([^}]*)\}$/.exec(match[2]) : null;
+    if (!named) {
+      find(
+        start,
+        'loads child_process whole through process.getBuiltinModule: destructure the calls by name',
+      );
+      continue;
+    }
+    for (const part of named[1]!
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)) {
+      const [, name, alias] = /^(\w+)(?:\s*:\s*(\w+))?$/.exec(part) ?? [];
+      if (name !== undefined && (SHELL_FREE_CALLS as readonly string[]).includes(name)) {
+        callNames.push(alias ?? name);
+      } else {
+        find(start, `takes ${part} from child_process (exec and execSync run a shell)`);
+      }
+    }
+  }
   for (const match of source.matchAll(
     new RegExp(String.raw`(?:require|import)\s*\(\s*${module}\s*\)`, 'g'),
   )) {
