@@ -1,55 +1,20 @@
-// Telemetry overhead: `dr self version` with telemetry on against the same command with it off
-// (DO_NOT_TRACK=1), paired and shuffled, with the collector up, refusing connections, and
-// accepting but never answering. Target (SPEC §6): median added time ≤ 3 ms, p95 ≤ 5 ms, in
-// every collector state (a command never waits on the network).
-// Also: the time from a command's exit until its event is ingested, collector up, no further run.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fmt, median, pairedDifferences, quantile, summarize } from './lib/paired.mjs';
 import { machineLine, writeSection } from './lib/results.mjs';
+import { makeConsentingHome, timeNodeRun } from './lib/runs.mjs';
 import { DR_BIN, loadWorkspace } from './lib/workspace.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 40);
 const { startFakeAmplitude } = await loadWorkspace();
 
-function makeHome() {
-  const home = mkdtempSync(join(tmpdir(), 'dr-bench-overhead-'));
-  mkdirSync(join(home, '.config', 'datarobot'), { recursive: true });
-  writeFileSync(
-    join(home, '.config', 'datarobot', 'drconfig.yaml'),
-    'telemetry:\n  enabled: true\n  last_prompt_version: 1\n',
-  );
-  return home;
-}
-
-/** Runs a command to its exit, asynchronously (the fake collector lives in this process). */
-function timeRun(env) {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [DR_BIN, 'self', 'version'], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (code === 0) resolve(ms);
-      else reject(new Error(`dr exited ${code}: ${stderr}`));
-    });
-  });
-}
+/** `dr self version` to its exit, in ms. */
+const timeRun = async (env) => (await timeNodeRun([DR_BIN, 'self', 'version'], env)).ms;
 
 async function measure(mode) {
   const fake = await startFakeAmplitude();
   if (mode === 'refusing') await fake.setFault('refuse');
   if (mode === 'never answering') await fake.setFault('hang');
-  const home = makeHome();
+  const home = makeConsentingHome('dr-bench-overhead-');
   const base = {
     PATH: process.env.PATH,
     HOME: home,
@@ -81,7 +46,7 @@ async function measure(mode) {
 
 async function deliveryLatency(samplesWanted) {
   const fake = await startFakeAmplitude();
-  const home = makeHome();
+  const home = makeConsentingHome('dr-bench-overhead-');
   const env = {
     PATH: process.env.PATH,
     HOME: home,

@@ -4,12 +4,12 @@
 // how many of the events reached the collector. Paired: each round runs every approach once, in
 // a shuffled order, one at a time; ratios to `dr` are taken within a round. A run still alive
 // after KILL_AFTER_MS is killed and reported as such.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, median } from './lib/paired.mjs';
 import { machineLine, writeSection } from './lib/results.mjs';
+import { makeConsentingHome, timeNodeRun } from './lib/runs.mjs';
 import { DR_BIN, loadWorkspace } from './lib/workspace.mjs';
 import { startCollectorShim } from './peers/collector-shim.mjs';
 
@@ -85,36 +85,8 @@ const APPROACHES = [
   },
 ];
 
-function makeHome() {
-  const home = mkdtempSync(join(tmpdir(), 'dr-bench-peers-'));
-  mkdirSync(join(home, '.config', 'datarobot'), { recursive: true });
-  writeFileSync(
-    join(home, '.config', 'datarobot', 'drconfig.yaml'),
-    'telemetry:\n  enabled: true\n  last_prompt_version: 1\n',
-  );
-  return home;
-}
-
 /** Spawn → exit in ms, or `killed: true` after KILL_AFTER_MS. The collectors live in this process. */
-function timeRun({ args, env }, killAfterMs = KILL_AFTER_MS) {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(killer);
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (signal === 'SIGKILL') resolve({ ms: killAfterMs, killed: true });
-      else if (code === 0) resolve({ ms, killed: false });
-      else reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`));
-    });
-  });
-}
+const timeRun = ({ args, env }, killAfterMs = KILL_AFTER_MS) => timeNodeRun(args, env, killAfterMs);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -123,7 +95,7 @@ async function measureState(state, { warmUpAll }) {
   if (state.mode === 'refuse') await fake.setFault('refuse');
   if (state.mode === 'hang') await fake.setFault('hang');
   const shim = await startCollectorShim({ mode: state.mode, latencyMs: state.latencyMs });
-  const home = makeHome();
+  const home = makeConsentingHome('dr-bench-peers-');
   const drEnv = {
     PATH: process.env.PATH,
     HOME: home,
