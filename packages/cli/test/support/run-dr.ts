@@ -48,8 +48,19 @@ export function runDr(
   args: readonly string[],
   options: { env: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number },
 ): Promise<DrResult> {
+  return runProgram([process.execPath, DR_BIN, ...args], options);
+}
+
+/**
+ * Runs `argv` (no shell) to its end with `input` on stdin, in `cwd` (the home by default);
+ * killed after `timeoutMs` (20 s). Resolves with its exit code (null when a signal ended it) and output.
+ */
+export function runProgram(
+  argv: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number },
+): Promise<DrResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [DR_BIN, ...args], {
+    const child = spawn(argv[0]!, argv.slice(1), {
       env: options.env,
       cwd: options.cwd ?? options.env.HOME,
       stdio: ['pipe', 'pipe', 'pipe'],

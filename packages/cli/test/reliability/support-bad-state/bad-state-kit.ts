@@ -2,14 +2,14 @@
 // deleted working folder, an RLIMIT_FSIZE through util-linux's prlimit), spools seeded with known
 // events and looked at byte for byte, and small file systems (tmpfs) mounted where the machine
 // lets the test mount them. Every helper says why it cannot run instead of failing obscurely.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AmplitudeEvent } from '@dr/shared';
 import { Spool } from '@dr/spooler';
-import { DR_BIN, type DrResult } from '../../support/run-dr.ts';
+import { DR_BIN, type DrResult, runProgram } from '../../support/run-dr.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const LAUNCHER = join(HERE, 'launch-dr.mjs');
@@ -49,28 +49,7 @@ export function launchDr(args: readonly string[], options: LaunchOptions): Promi
   ];
   const argv =
     options.maxFileBytes === undefined ? node : ['prlimit', `--fsize=${options.maxFileBytes}`, '--', ...node];
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), {
-      env: options.env,
-      cwd: options.cwd ?? options.env.HOME,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolveRun({ code: code ?? (signal ? -1 : null), stdout, stderr });
-    });
-    child.stdin.end('');
-  });
+  return runProgram(argv, options);
 }
 
 /** Spools `count` events as an earlier dr run would have, and returns their insert ids. */
