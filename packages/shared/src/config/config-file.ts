@@ -5,7 +5,6 @@
 // once both keep their change; the rewrite keeps the user's comments and is atomic, mode 0600.
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { Document, isMap, parseDocument } from 'yaml';
 import { ConfigError } from '../errors/dr-error.ts';
 import { ensurePrivateDir, PRIVATE_LOCK_FS, writeFileAtomic } from '../fs/private-files.ts';
@@ -59,6 +58,9 @@ export async function updateConfig(
   changes: readonly ConfigChange[] | ((current: DrConfig) => readonly ConfigChange[]),
 ): Promise<DrConfig> {
   ensurePrivateDir(dirname(file));
+  // Loaded only to write: proper-lockfile brings graceful-fs, which loads the stream, assert and
+  // fs/promises modules; reading the config (most runs) needs none of it.
+  const { default: lockfile } = await import('proper-lockfile');
   const release = await lockfile.lock(file, {
     fs: PRIVATE_LOCK_FS,
     realpath: false,

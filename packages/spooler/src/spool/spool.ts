@@ -44,7 +44,6 @@
 // thrown as a SpoolError with a stable code; openSpoolSafely() never throws.
 
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AmplitudeEvent } from '@dr/shared';
@@ -715,6 +714,8 @@ function addonBesideBundle(): string | undefined {
 
 function resolvedAddon(): string | undefined {
   try {
+    // node:module only here: loading it loads parts of the ES module loader (a millisecond or two).
+    const { createRequire } = process.getBuiltinModule('node:module');
     const addon = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), ADDON);
     return existsSync(addon) ? addon : undefined;
   } catch {

@@ -1,0 +1,145 @@
+// How dr starts, checked by what it loads rather than by timing (the figures are in
+// bench/RESULTS.md): the start-up costs that docs/architecture.md keeps off each path must stay
+// off it. Each Node built-in loaded is recorded by a probe preloaded with `node --require`, and
+// the code cache the build recorded must be accepted by this Node.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFakeAmplitude } from '@dr/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DR_BIN, runProgram } from './support/run-dr.ts';
+import {
+  CONFIG_ENABLED,
+  drainerPids,
+  holdDrainerLock,
+  makeTelemetryHome,
+  waitUntil,
+} from './telemetry/support/telemetry-harness.ts';
+
+const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../dist');
+const scratch = mkdtempSync(join(tmpdir(), 'dr-startup-'));
+const PROBE = join(scratch, 'record-builtins.cjs');
+// The built-ins loaded after the probe itself, written at exit to the file DR_TEST_BUILTINS names.
+writeFileSync(
+  PROBE,
+  `'use strict';
+const before = new Set(process.moduleLoadList);
+process.on('exit', () => {
+  const loaded = process.moduleLoadList
+    .filter((entry) => !before.has(entry) && entry.startsWith('NativeModule '))
+    .map((entry) => entry.slice('NativeModule '.length));
+  require('node:fs').writeFileSync(process.env.DR_TEST_BUILTINS, JSON.stringify(loaded));
+});
+`,
+);
+
+/** Public built-ins and internals that each cost a millisecond or more to load at start. */
+const HEAVY = [
+  'tty',
+  'net',
+  'stream',
+  'crypto',
+  'child_process',
+  'readline',
+  'module',
+  'internal/modules/esm/loader',
+  'perf_hooks',
+  'fs/promises',
+  'internal/fs/promises',
+];
+
+async function builtinsLoadedBy(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  const record = join(scratch, `builtins-${Math.random().toString(36).slice(2)}.json`);
+  const result = await runProgram([process.execPath, '--require', PROBE, DR_BIN, ...args], {
+    env: { ...env, DR_TEST_BUILTINS: record },
+  });
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(readFileSync(record, 'utf8')) as string[];
+}
+
+let fake: Awaited<ReturnType<typeof startFakeAmplitude>>;
+beforeAll(async () => {
+  fake = await startFakeAmplitude();
+});
+afterAll(async () => {
+  await fake.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('what a command loads at start', () => {
+  it('with telemetry off: none of the heavy built-ins', async () => {
+    const home = makeTelemetryHome(fake);
+    try {
+      const loaded = await builtinsLoadedBy(['self', 'version'], { ...home.telemetryEnv, DO_NOT_TRACK: '1' });
+      expect(loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  it('recording its events with a drainer already running: none of them either', async () => {
+    const home = makeTelemetryHome(fake);
+    try {
+      home.writeConfig(CONFIG_ENABLED);
+      const release = await holdDrainerLock(home.spoolDir);
+      try {
+        // The first run makes the device id and the spool; the second is any later command.
+        await builtinsLoadedBy(['self', 'version'], home.telemetryEnv);
+        const loaded = await builtinsLoadedBy(['self', 'version'], home.telemetryEnv);
+        expect(loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
+      } finally {
+        release();
+      }
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  it('starting the drainer: child_process (and what it needs), nothing else heavy', async () => {
+    const home = makeTelemetryHome(fake);
+    try {
+      home.writeConfig(CONFIG_ENABLED);
+      // The first run stores the device id (a locked config write); later ones only read.
+      await builtinsLoadedBy(['self', 'version'], home.telemetryEnv);
+      await waitUntil(() => drainerPids(home.spoolDir).length === 0, 'the first drainer to exit');
+      const loaded = await builtinsLoadedBy(['self', 'version'], home.telemetryEnv);
+      expect(loaded).toContain('child_process');
+      // child_process itself loads net and stream; nothing else on the list may come in.
+      expect(
+        loaded.filter((name) => HEAVY.includes(name) && !['child_process', 'net', 'stream'].includes(name)),
+      ).toEqual([]);
+    } finally {
+      home.cleanup();
+    }
+  });
+});
+
+describe('the code cache the build recorded', () => {
+  it('is accepted by this Node for the start-up pack and every file it was recorded for', () => {
+    const check = `
+const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { Script } = require('node:vm');
+const dist = ${JSON.stringify(DIST)};
+const Module = module.constructor;
+const rejected = [];
+const caches = readdirSync(dist).filter((name) => name.endsWith('.js.cache'));
+for (const cache of caches) {
+  const file = cache.slice(0, -'.cache'.length);
+  const source = readFileSync(join(dist, file), 'utf8');
+  const code = file === 'startup-pack.js' ? source : Module.wrap(source);
+  const script = new Script(code, { filename: join(dist, file), cachedData: readFileSync(join(dist, cache)) });
+  if (script.cachedDataRejected) rejected.push(file);
+}
+process.stdout.write(JSON.stringify({ caches, rejected }));
+`;
+    const result = spawnSync(process.execPath, ['-e', check], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const { caches, rejected } = JSON.parse(result.stdout) as { caches: string[]; rejected: string[] };
+    expect(caches).toContain('startup-pack.js.cache');
+    expect(caches.length).toBeGreaterThan(3);
+    expect(rejected).toEqual([]);
+  });
+});
