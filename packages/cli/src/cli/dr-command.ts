@@ -5,34 +5,26 @@ import { DrError, type DrPaths, ExitCode, resolvePaths } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { isEnum } from 'typanion';
 import type { DrContext } from './context.ts';
+import { globalOptionDescription, globalOptionsHelp } from './global-options.ts';
 
 /** The global options, listed once under every help text (they are hidden from each usage line). */
-export const GLOBAL_OPTIONS_HELP = `Global options (every command):
-  --config <file>        Read and write settings in this file instead of drconfig.yaml
-                         (also DATAROBOT_CLI_CONFIG)
-  --debug                Show stack traces and telemetry diagnostics
-  --verbose              Say more about what is being done
-  --disable-telemetry    Send no usage telemetry for this run
-                         (also DATAROBOT_CLI_DISABLE_TELEMETRY=true or DO_NOT_TRACK=1)
-  -h, --help             Show help for a command
-  --version              Show the version of dr
-`;
+export const GLOBAL_OPTIONS_HELP = globalOptionsHelp();
 
 export abstract class DrCommand extends Command<DrContext> {
   config = Option.String('--config', {
-    description: 'Read and write settings in this file instead of drconfig.yaml (also DATAROBOT_CLI_CONFIG)',
+    description: globalOptionDescription('--config'),
     hidden: true,
   });
   debug = Option.Boolean('--debug', false, {
-    description: 'Show stack traces and telemetry diagnostics',
+    description: globalOptionDescription('--debug'),
     hidden: true,
   });
   verbose = Option.Boolean('--verbose', false, {
-    description: 'Say more about what is being done',
+    description: globalOptionDescription('--verbose'),
     hidden: true,
   });
   disableTelemetry = Option.Boolean('--disable-telemetry', false, {
-    description: 'Send no usage telemetry for this run (also DATAROBOT_CLI_DISABLE_TELEMETRY=true)',
+    description: globalOptionDescription('--disable-telemetry'),
     hidden: true,
   });
 

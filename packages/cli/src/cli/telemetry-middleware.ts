@@ -7,14 +7,10 @@ import { type CommandFacts, commandFacts, declaredOptions } from '../telemetry/c
 import { inactiveTelemetryRun, type TelemetryRun } from '../telemetry/telemetry-run.ts';
 import { commandGroups, commandTree } from './command-tree.ts';
 import type { DrContext } from './context.ts';
+import { commandOptionDefinitions } from './global-options.ts';
 
-/** The global options every command takes, as clipanion definitions. */
-export const GLOBAL_OPTION_DEFINITIONS = [
-  '--config #0',
-  '--debug',
-  '--verbose',
-  '--disable-telemetry',
-] as const;
+/** The global options DrCommand declares, as clipanion definitions (from the list in global-options.ts). */
+export const GLOBAL_OPTION_DEFINITIONS: readonly string[] = commandOptionDefinitions();
 
 export interface GlobalOptions {
   readonly config: string | undefined;

@@ -1,9 +1,10 @@
 // `dr self completion bash|zsh|fish`: a completion script generated from the command tree, so it
 // never falls behind the commands: command words, then each command's options (the global ones
-// too). After a command's words, bash and zsh fall back to file names (for --ca-cert, --dir…).
+// too, from the list in cli/global-options.ts; `dr -<Tab>` offers them and --version). After a command's words, bash and zsh fall back to file names (for --ca-cert, --dir…).
 import { Cli } from 'clipanion';
 import { commandTree } from '../cli/command-tree.ts';
 import type { DrContext } from '../cli/context.ts';
+import { GLOBAL_OPTIONS, type GlobalOption } from '../cli/global-options.ts';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -22,13 +23,17 @@ interface CompletionTree {
   readonly options: ReadonlyMap<string, readonly CompletionOption[]>;
 }
 
-const GLOBAL_OPTIONS: readonly CompletionOption[] = [
-  { names: ['--config'], description: 'Read and write settings in this file', takesValue: true },
-  { names: ['--debug'], description: 'Show stack traces and telemetry diagnostics' },
-  { names: ['--verbose'], description: 'Say more about what is being done' },
-  { names: ['--disable-telemetry'], description: 'Send no usage telemetry for this run' },
-  { names: ['-h', '--help'], description: 'Show help for a command' },
-];
+/** The global options a command takes (every one but those that are a command line of their own). */
+const COMMAND_GLOBAL_OPTIONS: readonly CompletionOption[] = GLOBAL_OPTIONS.filter(
+  (option) => option.kind !== 'alone',
+).map(completionOption);
+
+/** What `dr -<Tab>` offers: every global option, `--version` included. */
+const ROOT_OPTIONS: readonly CompletionOption[] = GLOBAL_OPTIONS.map(completionOption);
+
+function completionOption(option: GlobalOption): CompletionOption {
+  return { names: option.names, description: option.description, takesValue: option.value !== undefined };
+}
 
 const GROUP_DESCRIPTIONS: Record<string, string> = {
   auth: 'Log in to DataRobot and manage credentials',
@@ -49,7 +54,7 @@ export function completionTree(): CompletionTree {
   for (const command of commandTree) cli.register(command);
   const definitions = cli.definitions();
   const children = new Map<string, Map<string, string>>();
-  const options = new Map<string, CompletionOption[]>();
+  const options = new Map<string, readonly CompletionOption[]>([['', ROOT_OPTIONS]]);
   const addChild = (parent: string, word: string, description: string) => {
     const words = children.get(parent) ?? new Map<string, string>();
     if (!words.has(word)) words.set(word, description);
@@ -73,7 +78,7 @@ export function completionTree(): CompletionTree {
       const [names = '', ...arity] = option.definition.split(' ');
       return { names: names.split(','), description: option.description ?? '', takesValue: arity.length > 0 };
     });
-    options.set(full, [...own, ...GLOBAL_OPTIONS]);
+    options.set(full, [...own, ...COMMAND_GLOBAL_OPTIONS]);
   });
   return { children, options };
 }
@@ -170,9 +175,9 @@ function fishScript(tree: CompletionTree): string {
         .map((name) => (name.startsWith('--') ? `-l ${name.slice(2)}` : `-s ${name.slice(1)}`))
         .join(' ');
       const value = option.takesValue ? ' -r -F' : '';
-      lines.push(
-        `complete -c dr -n ${quote(`__dr_path_starts ${path}`)} ${names}${value} -d ${quote(option.description)}`,
-      );
+      // At the root nothing is typed yet; below it, a command's options follow its words.
+      const condition = path === '' ? '__dr_path_is' : `__dr_path_starts ${path}`;
+      lines.push(`complete -c dr -n ${quote(condition)} ${names}${value} -d ${quote(option.description)}`);
     }
   }
   return `${lines.join('\n')}\n`;
