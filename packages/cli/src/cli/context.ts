@@ -30,10 +30,17 @@ export interface DrContext extends BaseContext {
   failure?: unknown;
 }
 
-/** stdin and stderr are terminals: a person can be asked something. */
-export function isInteractive(context: DrContext): boolean {
+/**
+ * Whether a person can be asked something: stdin and stderr are both terminals (questions are
+ * written to stderr, so stdout stays the command's output). The one test every prompt decision
+ * uses. stderr is asked first: reading a context's stdin creates it, which costs milliseconds.
+ */
+export function isInteractive(streams: {
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stderr: NodeJS.WritableStream;
+}): boolean {
   return (
-    (context.stdin as { isTTY?: boolean }).isTTY === true &&
-    (context.stderr as { isTTY?: boolean }).isTTY === true
+    (streams.stderr as { isTTY?: boolean }).isTTY === true &&
+    (streams.stdin as { isTTY?: boolean }).isTTY === true
   );
 }

@@ -5,12 +5,13 @@
 // and the command fails (exit 1) after writing what it could.
 import { join } from 'node:path';
 import { DrError, ExitCode } from '@dr/shared';
+import { isInteractive } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { resolveAccess } from '../datarobot/connect.ts';
 import { applicationFolder } from './app-folder.ts';
 import { assignment, type EnvLine, envValues, readEnvFile, withValues, writeEnvFile } from './env-file.ts';
 import { DOTENV_FILE, readEnvTemplate, type TemplateEntry } from './env-template.ts';
-import { isInteractive, TerminalPrompt } from './terminal-prompt.ts';
+import { TerminalPrompt } from './terminal-prompt.ts';
 
 export interface DotenvSetupResult {
   readonly file: string;
@@ -55,7 +56,7 @@ export async function fillDotenv(io: CommandIO, folder: string): Promise<DotenvS
     else toAsk.push(entry);
   }
 
-  if (toAsk.length > 0 && isInteractive(io.stdin)) {
+  if (toAsk.length > 0 && isInteractive(io)) {
     const prompt = TerminalPrompt.open(io.stdin, io.stderr, '');
     try {
       prompt.say(`Setting up ${file} (press Enter to keep the value in brackets).`);

@@ -1,10 +1,12 @@
 // Questions asked on a terminal with node:readline, for the commands that may ask (dotenv setup,
 // auth set-url, templates setup). Prompts go to stderr so stdout stays the command's output.
-// Promises: nothing is asked unless stdin is a TTY (the caller gets a clear error instead);
+// Promises: nothing is asked unless stdin and stderr are terminals (isInteractive; the caller
+// gets a clear error instead);
 // secrets are never echoed; Ctrl-C is an interruption (exit 130) and end of input a cancellation.
 import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { DrError, ExitCode } from '@dr/shared';
+import { isInteractive } from '../cli/context.ts';
 
 export interface AskOptions {
   /** Shown in brackets and returned for an empty answer. */
@@ -13,16 +15,15 @@ export interface AskOptions {
   readonly secret?: boolean;
 }
 
-/** True when a person can answer: stdin is a terminal. */
-export function isInteractive(stdin: NodeJS.ReadableStream): boolean {
-  return (stdin as { isTTY?: boolean }).isTTY === true;
-}
-
 /** The error for a question that cannot be asked; `instead` says what to do. */
 export function noTerminal(instead: string): DrError {
-  return new DrError('NO_TERMINAL', `No terminal to ask on (stdin is not a TTY): ${instead}`, {
-    exitCode: ExitCode.usage,
-  });
+  return new DrError(
+    'NO_TERMINAL',
+    `No terminal to ask on (stdin and stderr must both be terminals): ${instead}`,
+    {
+      exitCode: ExitCode.usage,
+    },
+  );
 }
 
 export class TerminalPrompt {
@@ -52,9 +53,9 @@ export class TerminalPrompt {
     });
   }
 
-  /** Opens a prompt; throws NO_TERMINAL (with `instead`) when stdin is not a TTY. */
+  /** Opens a prompt; throws NO_TERMINAL (with `instead`) unless stdin and stderr are terminals. */
   static open(stdin: NodeJS.ReadableStream, stderr: NodeJS.WritableStream, instead: string): TerminalPrompt {
-    if (!isInteractive(stdin)) throw noTerminal(instead);
+    if (!isInteractive({ stdin, stderr })) throw noTerminal(instead);
     return new TerminalPrompt(stdin, stderr);
   }
 

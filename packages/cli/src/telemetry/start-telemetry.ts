@@ -17,6 +17,7 @@ import {
   type TelemetryPolicy,
 } from '@dr/shared';
 import { resolveEndpoint } from '@dr/spooler';
+import { isInteractive } from '../cli/context.ts';
 import { ActiveTelemetryRun } from './active-run.ts';
 import {
   readTelemetryConfigView,
@@ -60,7 +61,7 @@ export async function readTelemetryState(
   env: NodeJS.ProcessEnv,
   disableFlag: boolean,
   /** A function when finding out costs something: asked only when no earlier rule decides. */
-  isInteractive: boolean | (() => boolean),
+  onTerminal: boolean | (() => boolean),
 ): Promise<TelemetryState> {
   const settings = telemetrySettings(paths, env);
   const policy = await readPolicy(paths.policyFile);
@@ -72,7 +73,7 @@ export async function readTelemetryState(
     policy,
     userConfig: view?.telemetry,
     get isInteractive() {
-      return typeof isInteractive === 'function' ? isInteractive() : isInteractive;
+      return typeof onTerminal === 'function' ? onTerminal() : onTerminal;
     },
     isCI: isCIEnvironment(),
     apiKeyAvailable: settings.apiKey !== '',
@@ -102,11 +103,16 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
   try {
     // Creating stdin (and loading tty) costs milliseconds: only asked when no choice is stored.
     let interactive: boolean | undefined;
-    const isInteractive = () => {
-      interactive ??= input.stdin().isTTY === true && input.stderr.isTTY === true;
+    const onTerminal = () => {
+      interactive ??= isInteractive({
+        get stdin() {
+          return input.stdin();
+        },
+        stderr: input.stderr,
+      });
       return interactive;
     };
-    let state = await readTelemetryState(input.paths, input.env, input.disableFlag, isInteractive);
+    let state = await readTelemetryState(input.paths, input.env, input.disableFlag, onTerminal);
     if (state.configProblem !== undefined) {
       debugLine(`off for this run: ${state.configProblem}`);
       return inactiveTelemetryRun;
@@ -119,7 +125,7 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
         input.paths.configFile,
         consentChanges(answer, 'prompt', new Date(), CONSENT_PROMPT_VERSION),
       );
-      state = await readTelemetryState(input.paths, input.env, input.disableFlag, isInteractive);
+      state = await readTelemetryState(input.paths, input.env, input.disableFlag, onTerminal);
     } else if (decision.action === 'notice' && input.mayAsk) {
       input.stderr.write(`${FIRST_RUN_NOTICE_TEXT}\n`);
       await storeChoice(

@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DrError, ExitCode } from '@dr/shared';
+import { isInteractive } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { connectToDataRobot } from '../datarobot/connect.ts';
-import { isInteractive } from '../dotenv/terminal-prompt.ts';
 import {
   type ApplicationTemplate,
   defaultFolderName,
@@ -64,7 +64,7 @@ export async function cloneTemplate(
   io.stderr.write(
     `Cloning ${template.repository.url}${template.repository.tag ? ` at ${template.repository.tag}` : ''}…\n`,
   );
-  const env = isInteractive(io.stdin) ? io.env : { ...io.env, GIT_TERMINAL_PROMPT: '0' };
+  const env = isInteractive(io) ? io.env : { ...io.env, GIT_TERMINAL_PROMPT: '0' };
   const code = await new Promise<number>((resolvePromise, reject) => {
     const child = spawn('git', args, { env, stdio: ['inherit', 'inherit', 'inherit'] });
     child.on('error', (error: NodeJS.ErrnoException) =>

@@ -3,16 +3,17 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DrError, ExitCode } from '@dr/shared';
+import { isInteractive } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { connectToDataRobot } from '../datarobot/connect.ts';
 import { TEMPLATE_FILE } from '../dotenv/env-template.ts';
 import { fillDotenv } from '../dotenv/setup.ts';
-import { isInteractive, noTerminal, TerminalPrompt } from '../dotenv/terminal-prompt.ts';
+import { noTerminal, TerminalPrompt } from '../dotenv/terminal-prompt.ts';
 import { type ApplicationTemplate, defaultFolderName, fetchTemplates } from './application-template.ts';
 import { cloneTemplate } from './clone.ts';
 
 export async function templatesSetup(io: CommandIO): Promise<number> {
-  if (!isInteractive(io.stdin)) {
+  if (!isInteractive(io)) {
     throw noTerminal(
       'run `dr templates list`, then `dr templates clone <id|name>` and `dr dotenv setup` in the new folder.',
     );
