@@ -1,18 +1,24 @@
 // The first-run consent prompt (SPEC §3 rule 6): the promise in a box on stderr, then a Y/n
-// question whose default is Yes. Only ever shown when stdin and stderr are terminals.
+// question whose default is Yes. Only ever shown when stdin and stderr are terminals. The
+// terminal is given back (readline's close) before the answer is returned, whatever it is.
 import { CONSENT_PROMPT_QUESTION, CONSENT_PROMPT_TEXT } from '@dr/shared';
 
-/** true for yes, false for no, undefined when the user gave no answer (Ctrl-C, end of input). */
+/**
+ * true for yes, false for no; 'interrupted' for Ctrl-C (the command is to end, as Ctrl-C ends
+ * any command); undefined at the end of input (no answer: the command goes on unrecorded).
+ */
+export type ConsentAnswer = boolean | 'interrupted' | undefined;
+
 export async function askForConsent(
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
-): Promise<boolean | undefined> {
+): Promise<ConsentAnswer> {
   output.write(`${drawBox(CONSENT_PROMPT_TEXT, 'dr usage data')}\n`);
   // Loaded here: this module is part of every recording run, the prompt of almost none.
   const { createInterface } = await import('node:readline');
   const readline = createInterface({ input, output, terminal: true });
   try {
-    return await new Promise<boolean | undefined>((resolve) => {
+    return await new Promise<ConsentAnswer>((resolve) => {
       const ask = () =>
         readline.question(`${CONSENT_PROMPT_QUESTION} [Y/n] `, (answer) => {
           const word = answer.trim().toLowerCase();
@@ -20,7 +26,8 @@ export async function askForConsent(
           else if (word === 'n' || word === 'no') resolve(false);
           else ask();
         });
-      readline.on('SIGINT', () => resolve(undefined));
+      // The terminal is in raw mode while asking: Ctrl-C arrives here as a key, not as a signal.
+      readline.on('SIGINT', () => resolve('interrupted'));
       readline.on('close', () => resolve(undefined));
       ask();
     });

@@ -1,13 +1,15 @@
 // The start of a run's telemetry: SPEC §3 applied (through @dr/shared's decideTelemetry) to this
 // run's flags, environment, policy file, config and terminal; the first-run prompt or notice;
 // then the ids every event carries. Loaded only when no opt-out flag or variable was given, so
-// an opted-out run opens no file. Never throws: a fault means an inactive run.
+// an opted-out run opens no file. Never throws: a fault means an inactive run. Ctrl-C at the
+// consent prompt is no fault: it ends the process there, like Ctrl-C anywhere.
 import { readFileSync } from 'node:fs';
 import {
   CONSENT_PROMPT_VERSION,
   consentChanges,
   type DrPaths,
   decideTelemetry,
+  ExitCode,
   FIRST_RUN_NOTICE_TEXT,
   isCIEnvironment,
   isValidDeviceId,
@@ -120,6 +122,7 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
     const { decision } = state;
     if (decision.action === 'prompt' && input.mayAsk) {
       const answer = await askForConsent(input.stdin(), input.stderr);
+      if (answer === 'interrupted') endAsInterrupted(input.stderr);
       if (answer === undefined) return inactiveTelemetryRun;
       await storeChoice(
         input.paths.configFile,
@@ -168,6 +171,18 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
     debugLine(`off for this run: ${error instanceof Error ? error.message : String(error)}`);
     return inactiveTelemetryRun;
   }
+}
+
+/**
+ * Ctrl-C at the consent prompt ends dr as Ctrl-C ends any program: by SIGINT, so the shell sees
+ * 130 and a script that ran dr stops too. Nothing is stored (the next run asks again) and
+ * nothing is recorded: no spool was opened, no drainer started.
+ */
+function endAsInterrupted(stderr: NodeJS.WritableStream): never {
+  stderr.write('\n');
+  process.kill(process.pid, 'SIGINT');
+  // Reached only when SIGINT is ignored (started with nohup, say) or handled by someone else.
+  process.exit(ExitCode.interrupted);
 }
 
 async function readPolicy(policyFile: string): Promise<TelemetryPolicy | undefined> {

@@ -147,7 +147,7 @@ describe.concurrent('first run on a terminal: the consent prompt', { timeout: 30
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('asks again after an unclear answer, and stores nothing when interrupted', async (context) => {
+  it('asks again after an unclear answer', async (context) => {
     const { home } = await setUp(context);
     const unclear = await runDrOnTerminal(['self', 'version'], {
       env: home.telemetryEnv,
@@ -156,16 +156,32 @@ describe.concurrent('first run on a terminal: the consent prompt', { timeout: 30
     });
     expect(occurrences(unclear.terminal, QUESTION)).toBe(2);
     expect(storedTelemetry(home)).toMatchObject({ enabled: false });
+  });
 
-    const { home: other } = await setUp(context);
+  it('ends the command at Ctrl-C with 130: no answer stored, nothing recorded, asked again next time', async (context) => {
+    const { fake, home } = await setUp(context);
     const interrupted = await runDrOnTerminal(['self', 'version'], {
-      env: other.telemetryEnv,
+      env: home.telemetryEnv,
       waitFor: QUESTION,
       answer: '\\x03',
     });
     expect(interrupted.terminal).toContain(QUESTION);
-    expect(storedTelemetry(other)).toBeUndefined();
-    expect(existsSync(other.spoolDir)).toBe(false);
+    expect(interrupted.code).toBe(130);
+    // The command did not go on: it printed nothing.
+    expect(interrupted.stdout).toBe('');
+    expect(storedTelemetry(home)).toBeUndefined();
+    expect(existsSync(home.spoolDir)).toBe(false);
+    expect(drainerPids(home.spoolDir)).toEqual([]);
+    expect(fake.requests).toHaveLength(0);
+
+    const next = await runDrOnTerminal(['self', 'version'], {
+      env: home.telemetryEnv,
+      waitFor: QUESTION,
+      answer: 'n\r',
+    });
+    expect(next.code).toBe(0);
+    expect(occurrences(next.terminal, QUESTION)).toBe(1);
+    expect(storedTelemetry(home)).toMatchObject({ enabled: false });
   });
 
   it('asks again whoever said yes to an older prompt version', async (context) => {
