@@ -1,8 +1,9 @@
 // .env files as applications read them (the dotenv conventions): `KEY=value`, optional
 // `export `, single- or double-quoted values, `#` comments. Reading keeps every line, so an
-// update changes only the lines of the keys it sets and leaves the rest byte for byte.
+// update changes only the lines of the keys it sets and leaves the rest byte for byte. A file
+// that cannot be read or written is a DrError with a stable code (for scripts and error_type).
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '@dr/shared';
+import { DrError, writeFileAtomic } from '@dr/shared';
 
 export interface EnvLine {
   /** The line as written. */
@@ -67,9 +68,19 @@ export function envValues(lines: readonly EnvLine[]): Map<string, string> {
   return values;
 }
 
+/** The lines of `file`, or undefined when there is none; DOTENV_UNREADABLE when it cannot be read. */
 export function readEnvFile(file: string): EnvLine[] | undefined {
   if (!existsSync(file)) return undefined;
-  return parseEnvLines(readFileSync(file, 'utf8'));
+  return parseEnvLines(readDotenvText(file, 'DOTENV_UNREADABLE'));
+}
+
+/** The text of `file`; a DrError with `code` when it cannot be read (a folder, no permission). */
+export function readDotenvText(file: string, code: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw fileError(code, `Cannot read ${file}`, error, 'check that it is a file you may read');
+  }
 }
 
 /**
@@ -98,5 +109,21 @@ export function withValues(lines: readonly EnvLine[], values: ReadonlyMap<string
 
 /** Writes the lines as the .env file: atomically and mode 0600 (it holds the API token). */
 export function writeEnvFile(file: string, lines: readonly EnvLine[]): void {
-  writeFileAtomic(file, `${lines.map((line) => line.text).join('\n')}\n`);
+  try {
+    writeFileAtomic(file, `${lines.map((line) => line.text).join('\n')}\n`);
+  } catch (error) {
+    throw fileError(
+      'DOTENV_WRITE_FAILED',
+      `Cannot write ${file}`,
+      error,
+      'check that its folder is writable',
+    );
+  }
+}
+
+/** A file the dotenv commands could not read or write, as a DrError with a stable code. */
+function fileError(code: string, what: string, error: unknown, advice: string): DrError {
+  const reason =
+    (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+  return new DrError(code, `${what} (${reason}): ${advice}.`, { cause: error });
 }

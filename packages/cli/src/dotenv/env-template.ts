@@ -1,10 +1,10 @@
 // .env.template, the list of settings an application template needs: `KEY=` is required,
 // `KEY=default` has a default, `# KEY=value` is optional; the comment lines right above a key
 // describe it. Keys that name secrets (…TOKEN, …SECRET, …PASSWORD, …KEY) are masked when asked.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DrError } from '@dr/shared';
-import { type EnvLine, parseEnvLines } from './env-file.ts';
+import { type EnvLine, parseEnvLines, readDotenvText } from './env-file.ts';
 
 export const TEMPLATE_FILE = '.env.template';
 export const DOTENV_FILE = '.env';
@@ -74,5 +74,5 @@ export function readEnvTemplate(folder: string): EnvTemplate {
       `No ${TEMPLATE_FILE} in ${folder}: run this in an application template's folder (see \`dr templates clone\`).`,
     );
   }
-  return parseEnvTemplate(file, readFileSync(file, 'utf8'));
+  return parseEnvTemplate(file, readDotenvText(file, 'DOTENV_TEMPLATE_UNREADABLE'));
 }

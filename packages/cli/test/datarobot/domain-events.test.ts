@@ -114,6 +114,31 @@ describe('domain events', () => {
     expect(JSON.stringify(sentEvents(amplitude))).not.toContain('private.example.com');
   });
 
+  it('dotenv setup failing: command_failed carries the error code, the user sees one line and exit 1', async () => {
+    const folder = join(home.dir, 'broken-app');
+    mkdirSync(join(folder, '.git'), { recursive: true });
+    const noTemplate = await runDr(['dotenv', 'setup'], { env, cwd: folder });
+    writeFileSync(join(folder, '.env.template'), DEFAULT_TEMPLATE_FILES['.env.template']!);
+    mkdirSync(join(folder, '.env'));
+    const unreadable = await runDr(['dotenv', 'setup'], { env, cwd: folder });
+    for (const result of [noTemplate, unreadable]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^Error: [^\n]+\n$/);
+      expect(result.stderr).not.toContain('unexpected failure');
+    }
+    expect(unreadable.stderr).toContain(`Cannot read ${join(folder, '.env')}`);
+    const failed = () =>
+      (sentEvents(amplitude) as Sent[]).filter(
+        (event) =>
+          event.event_type === 'command_failed' && event.event_properties?.command === 'dotenv setup',
+      );
+    await waitUntil(() => failed().length >= 2, 'the two failed dotenv setup runs', 15_000);
+    expect(failed().map((event) => event.event_properties)).toEqual([
+      expect.objectContaining({ exit_code: 1, success: false, error_type: 'DOTENV_TEMPLATE_MISSING' }),
+      expect.objectContaining({ exit_code: 1, success: false, error_type: 'DOTENV_UNREADABLE' }),
+    ]);
+  });
+
   it('auth set-url and login: host kinds, never the URL', async () => {
     expect((await runDr(['auth', 'set-url', '2'], { env })).code).toBe(0);
     const [setUrl] = await eventsOf('auth_set_url');
