@@ -2,8 +2,9 @@
 // tests, benchmarks and the demo: `GET /api/v2/version/`, `GET /api/v2/account/info/` and
 // `GET /api/v2/applicationTemplates/` with `limit`/`offset` pagination through `next`. Every
 // route checks the token (`Authorization: Bearer <token>` or `Token <token>`; 401 otherwise).
-// Every request is recorded with its headers, and the fake can be told to fail the ways a real
-// installation (or the network to it) fails. Plain HTTP by default; HTTPS when given a key pair.
+// Every request is recorded whole (target, headers as sent, body bytes), and the fake can be
+// told to fail the ways a real installation (or the network to it) fails, with the error message
+// a test chooses. Plain HTTP by default; HTTPS when given a key pair.
 
 import {
   createServer as createHttpServer,
@@ -61,6 +62,8 @@ export interface FakeDataRobotOptions {
   readonly fault?: FakeDataRobotFault;
   /** Serve HTTPS with this PEM key pair instead of HTTP. */
   readonly tls?: { readonly key: string; readonly cert: string };
+  /** The `message` of every error answer instead of the reason phrase (see `setErrorMessage`). */
+  readonly errorMessage?: string;
 }
 
 export interface RecordedDataRobotRequest {
@@ -68,6 +71,10 @@ export interface RecordedDataRobotRequest {
   /** The request target as sent, query string included. */
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
+  /** The headers exactly as sent: names in their case, in order, repeats kept (name, value, …). */
+  readonly rawHeaders: readonly string[];
+  /** The request body as received (empty for a GET without one). */
+  readonly body: Buffer;
   /** The token the request carried, if any (as sent, without the scheme word). */
   readonly token: string | undefined;
   /** The status answered; undefined for 'reset' and 'hang'. */
@@ -99,6 +106,12 @@ export interface FakeDataRobot {
   /** Answers for the next requests, one each, in order; `null` answers normally. */
   enqueueAnswers(...answers: (FakeDataRobotAnswer | null)[]): void;
   setTemplates(templates: readonly FakeTemplate[]): void;
+  /**
+   * The `message` of every error body from now on (401, 403, 404, 405, 422, 5xx, scripted or
+   * standing); null goes back to the reason phrase. For tests that look for where a server's
+   * message ends up.
+   */
+  setErrorMessage(message: string | null): void;
   /** Polls `condition` until it holds; rejects after the timeout with what the fake has seen. */
   waitFor(condition: () => boolean, options?: DataRobotWaitOptions): Promise<void>;
   /** Forgets requests and scripted answers; keeps the fault, latency and templates. */
@@ -156,6 +169,7 @@ class FakeDataRobotServer implements FakeDataRobot {
   private closed = false;
   private fault: FakeDataRobotFault | null = null;
   private latencyMs: number;
+  private errorMessage: string | null;
   private script: (FakeDataRobotAnswer | null)[] = [];
   private recorded: RecordedDataRobotRequest[] = [];
 
@@ -170,6 +184,7 @@ class FakeDataRobotServer implements FakeDataRobot {
     this.user = { ...DEFAULT_USER, ...options.user };
     this.currentTemplates = options.templates ?? [];
     this.latencyMs = options.latencyMs ?? 0;
+    this.errorMessage = options.errorMessage ?? null;
   }
 
   get url(): string {
@@ -222,6 +237,10 @@ class FakeDataRobotServer implements FakeDataRobot {
     this.currentTemplates = templates;
   }
 
+  setErrorMessage(message: string | null): void {
+    this.errorMessage = message;
+  }
+
   async waitFor(condition: () => boolean, options: DataRobotWaitOptions = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 5000;
     const deadline = Date.now() + timeoutMs;
@@ -262,12 +281,13 @@ class FakeDataRobotServer implements FakeDataRobot {
   }
 
   private receive(request: IncomingMessage, response: ServerResponse): void {
+    const chunks: Buffer[] = [];
     request.on('error', () => {});
-    request.resume();
-    request.on('end', () => void this.respond(request, response));
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => void this.respond(request, response, Buffer.concat(chunks)));
   }
 
-  private async respond(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async respond(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
     const receivedAt = Date.now();
     const scripted = this.script.length > 0 ? this.script.shift() : undefined;
     const planned = scripted === undefined ? this.fault : scripted;
@@ -280,6 +300,8 @@ class FakeDataRobotServer implements FakeDataRobot {
         method: request.method ?? 'GET',
         path: request.url ?? '',
         headers: request.headers,
+        rawHeaders: [...request.rawHeaders],
+        body,
         token,
         status,
         outcome,
@@ -298,7 +320,11 @@ class FakeDataRobotServer implements FakeDataRobot {
       response.on('close', () => this.held.delete(response));
       return;
     }
-    const answer = typeof planned === 'number' ? errorAnswer(planned) : this.route(request, token);
+    const routed = typeof planned === 'number' ? errorAnswer(planned) : this.route(request, token);
+    const answer =
+      this.errorMessage !== null && routed.status >= 400
+        ? { status: routed.status, body: { message: this.errorMessage } }
+        : routed;
     record('answered', answer.status);
     response.writeHead(answer.status, { 'content-type': 'application/json' });
     response.end(JSON.stringify(answer.body));

@@ -82,6 +82,24 @@ describe('templates', () => {
   });
 });
 
+describe('recorded requests', () => {
+  it('keeps the headers as sent and the body bytes of each request', async () => {
+    fake = await startFakeDataRobot();
+    await fetch(`${fake.endpoint}/version/?x=1`, {
+      method: 'POST',
+      headers: { ...auth(), 'X-Mixed-Case': 'one' },
+      body: 'plumwordbody',
+    });
+    await fetch(`${fake.endpoint}/version/`, { headers: auth() });
+    const [post, get] = fake.requests;
+    expect(post).toMatchObject({ method: 'POST', path: '/api/v2/version/?x=1', status: 405 });
+    expect(post!.body.toString('utf8')).toBe('plumwordbody');
+    expect(post!.rawHeaders).toEqual(expect.arrayContaining(['X-Mixed-Case', 'one']));
+    expect(post!.rawHeaders.length % 2).toBe(0);
+    expect(get!.body).toHaveLength(0);
+  });
+});
+
 describe('faults', () => {
   it('answers scripted statuses once each, then normally', async () => {
     fake = await startFakeDataRobot();
@@ -106,6 +124,22 @@ describe('faults', () => {
     await expect(fetch(`${fake.endpoint}/version/`, { headers: auth() })).rejects.toThrow();
     await fake.setFault(null);
     expect((await fetch(`${fake.endpoint}/version/`, { headers: auth() })).status).toBe(200);
+  });
+
+  it('puts the message it is given in every error body, scripted or routed, until told to stop', async () => {
+    fake = await startFakeDataRobot({ errorMessage: 'from the options' });
+    const message = async (init: RequestInit = { headers: auth() }, path = '/version/') =>
+      ((await (await fetch(`${fake!.endpoint}${path}`, init)).json()) as { message?: string }).message;
+    expect(await message({})).toBe('from the options');
+    fake.setErrorMessage('quincewordxyz');
+    fake.enqueueAnswers(503);
+    expect(await message()).toBe('quincewordxyz');
+    expect(await message(undefined, '/nowhere/')).toBe('quincewordxyz');
+    expect(await message()).toBeUndefined();
+    fake.setErrorMessage(null);
+    expect(await message({})).toBe('Invalid credentials');
+    fake.enqueueAnswers(500);
+    expect(await message()).toBe('Internal Server Error');
   });
 
   it('delays answers by the latency and names what it saw when a wait times out', async () => {
