@@ -32,7 +32,10 @@ export function commandIO(command: CommandIOSource): CommandIO {
   return {
     configFlag: command.config,
     env: context.env,
-    stdin: context.stdin,
+    // A getter: creating stdin costs milliseconds, and most commands never read or ask anything.
+    get stdin() {
+      return context.stdin;
+    },
     stdout: context.stdout,
     stderr: context.stderr,
     telemetry: context.telemetry,
