@@ -20,6 +20,7 @@ import { build } from 'esbuild';
 const { STARTUP_PACK, startupPack } = createRequire(import.meta.url)('./bin/dr');
 
 const here = dirname(fileURLToPath(import.meta.url));
+const cliRequire = createRequire(join(here, 'package.json'));
 const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
 
 function gitCommit() {
@@ -55,6 +56,12 @@ try {
     minify: true,
     sourcemap: 'linked',
     define: { __DR_BUILD__: JSON.stringify(buildInfo) },
+    // clipanion and typanion ship ES module builds beside their CommonJS main: bundled as ES
+    // modules they are tree-shaken and need no CommonJS wrappers at start-up.
+    alias: {
+      clipanion: cliRequire.resolve('clipanion').replace(/\.js$/, '.mjs'),
+      typanion: createRequire(cliRequire.resolve('clipanion')).resolve('typanion').replace(/\.js$/, '.mjs'),
+    },
     logLevel: 'warning',
   });
 
