@@ -35,7 +35,7 @@ Command: \`node bench/startup.mjs\` (${rounds} paired rounds, shuffled order, te
 | \`node -e 0\` | ${fmt(node.median)} | ${fmt(node.p95)} | ${fmt(node.min)}–${fmt(node.max)} |
 | \`dr self version\` | ${fmt(drTimes.median)} | ${fmt(drTimes.p95)} | ${fmt(drTimes.min)}–${fmt(drTimes.max)} |
 
-Median of per-round ratios: **${ratio.toFixed(2)}×** (target ≤ 1.25×: ${verdict}).
+Median of per-round ratios: **${ratio.toFixed(2)}×** (target ≤ 1.25×: ${verdict}). For reference, the ratio of the two medians: ${(drTimes.median / node.median).toFixed(2)}×, and the median added time: ${fmt(median(samples['dr self version'].map((ms, i) => ms - samples['node -e 0'][i])))} ms.
 `;
   writeSection('startup', table);
   process.stdout.write(table);
