@@ -9,7 +9,15 @@
 // stays outside, loaded by path (spool.ts). Build facts (version, commit, date, the Amplitude
 // API key from DR_AMPLITUDE_API_KEY) are compiled in as __DR_BUILD__.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -66,6 +74,10 @@ try {
   });
 
   rmSync(dist, { recursive: true, force: true });
+  // The package is "type": "module"; its dist folder holds CommonJS (written first, so a build
+  // that fails half-way leaves no CommonJS file read as an ES module).
+  mkdirSync(dist, { recursive: true });
+  writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
   const files = readdirSync(esm).filter((file) => file.endsWith('.js'));
   // import.meta.url becomes the file's URL, worked out when read; only files that use it get the getter.
   const usesImportMeta = (file) => readFileSync(join(esm, file), 'utf8').includes('import.meta');
@@ -99,8 +111,6 @@ try {
     (file) => file.endsWith('.js') && readFileSync(join(dist, file), 'utf8').includes('import('),
   );
   if (withImport.length > 0) throw new Error(`dynamic import() left in ${withImport.join(', ')}`);
-  // The package is "type": "module"; its dist folder holds CommonJS.
-  writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
 } finally {
   rmSync(esm, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 // The install's device id: a random UUID v4, made once and stored in the config, so events from
 // one machine can be grouped without naming the machine or the user. `dr self telemetry reset`
 // makes a new one.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
@@ -42,11 +42,14 @@ function nextRandomBytes(size: number): Buffer {
 function kernelRandomBytes(size: number): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync('/dev/urandom', 'r');
+    // Non-blocking, and only a character device: a FIFO or plain file planted there would hang
+    // dr or repeat its ids.
+    fd = openSync('/dev/urandom', constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch {
     return undefined;
   }
   try {
+    if (!fstatSync(fd).isCharacterDevice()) return undefined;
     const bytes = Buffer.alloc(size);
     let filled = 0;
     while (filled < size) {

@@ -35,7 +35,13 @@ export function openDrainerLog(spoolDir: string): (line: string) => void {
 function openLogFile(file: string): number | undefined {
   let fd: number;
   try {
-    const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+    const flags =
+      constants.O_WRONLY |
+      constants.O_APPEND |
+      constants.O_CREAT |
+      (constants.O_NOFOLLOW ?? 0) |
+      // A FIFO planted here must not block the open (it is then refused as not a plain file).
+      (constants.O_NONBLOCK ?? 0);
     fd = openSync(file, flags, PRIVATE_FILE_MODE);
   } catch {
     return undefined;
