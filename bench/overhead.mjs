@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, median, pairedDifferences, quantile, summarize } from './lib/paired.mjs';
 import { machineLine, writeSection } from './lib/results.mjs';
-import { makeConsentingHome, timeNodeRun } from './lib/runs.mjs';
+import { makeConsentingHome, recordingEnv, timeNodeRun } from './lib/runs.mjs';
 import { DR_BIN, loadWorkspace } from './lib/workspace.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 40);
@@ -24,13 +24,7 @@ async function measure(mode, drainer = 'as it comes') {
   const home = makeConsentingHome('dr-bench-overhead-');
   const spoolDir = join(home, 'spool');
   const lock = join(spoolDir, 'drainer.lock');
-  const base = {
-    PATH: process.env.PATH,
-    HOME: home,
-    DR_TELEMETRY_API_KEY: 'bench-key-12345',
-    DR_TELEMETRY_ENDPOINT: fake.url,
-    DR_TELEMETRY_SPOOL_DIR: spoolDir,
-  };
+  const base = recordingEnv(home, fake.url, { DR_TELEMETRY_SPOOL_DIR: spoolDir });
   const on = { ...base };
   const off = { ...base, DO_NOT_TRACK: '1' };
   const waitForNoDrainer = async () => {
@@ -71,12 +65,7 @@ async function measure(mode, drainer = 'as it comes') {
 async function deliveryLatency(samplesWanted) {
   const fake = await startFakeAmplitude();
   const home = makeConsentingHome('dr-bench-overhead-');
-  const env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    DR_TELEMETRY_API_KEY: 'bench-key-12345',
-    DR_TELEMETRY_ENDPOINT: fake.url,
-  };
+  const env = recordingEnv(home, fake.url);
   const latencies = [];
   try {
     for (let i = 0; i < samplesWanted; i += 1) {

@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, median } from './lib/paired.mjs';
 import { machineLine, writeSection } from './lib/results.mjs';
-import { makeConsentingHome, timeNodeRun } from './lib/runs.mjs';
+import { makeConsentingHome, recordingEnv, timeNodeRun } from './lib/runs.mjs';
 import { DR_BIN, loadWorkspace } from './lib/workspace.mjs';
 import { startCollectorShim } from './peers/collector-shim.mjs';
 
@@ -96,12 +96,7 @@ async function measureState(state, { warmUpAll }) {
   if (state.mode === 'hang') await fake.setFault('hang');
   const shim = await startCollectorShim({ mode: state.mode, latencyMs: state.latencyMs });
   const home = makeConsentingHome('dr-bench-peers-');
-  const drEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    DR_TELEMETRY_API_KEY: 'bench-key-12345',
-    DR_TELEMETRY_ENDPOINT: fake.url,
-  };
+  const drEnv = recordingEnv(home, fake.url);
   const runOf = (approach, runId) => {
     if (approach.id === 'dr') return { args: [DR_BIN, 'self', 'version'], env: drEnv };
     if (approach.id === 'dr-off')

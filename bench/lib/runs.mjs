@@ -17,6 +17,17 @@ export function makeConsentingHome(prefix) {
   return home;
 }
 
+/** The environment of a `dr` run in `home` that records telemetry and sends it to `endpoint`. */
+export function recordingEnv(home, endpoint, extra = {}) {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    DR_TELEMETRY_API_KEY: 'bench-key-12345',
+    DR_TELEMETRY_ENDPOINT: endpoint,
+    ...extra,
+  };
+}
+
 /**
  * `node <args>` from spawn to exit: resolves { ms, killed }; killed (ms = killAfterMs) when it
  * had to be killed after killAfterMs. Rejects when it exits non-zero.
