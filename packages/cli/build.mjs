@@ -46,6 +46,25 @@ const buildInfo = {
   amplitudeApiKey: process.env.DR_AMPLITUDE_API_KEY ?? '',
 };
 
+/**
+ * `import process from 'node:process'` (env-paths has it) is the global process. Left as an
+ * import, the CommonJS pass's interop would copy every property of process at start-up (about
+ * half a millisecond). A named import from node:process fails the build (none is exported).
+ */
+const globalProcess = {
+  name: 'global-process',
+  setup(builder) {
+    builder.onResolve({ filter: /^(node:)?process$/ }, ({ kind }) =>
+      // Only ES module imports: a require('process') (yaml has one) wants the object itself.
+      kind === 'import-statement' ? { path: 'process', namespace: 'global-process' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'global-process' }, () => ({
+      contents: 'export default globalThis.process;',
+      loader: 'js',
+    }));
+  },
+};
+
 const drainerEntry = join(here, '../spooler/src/drainer/entry.ts');
 const dist = join(here, 'dist');
 const esm = mkdtempSync(join(tmpdir(), 'dr-build-esm-'));
@@ -70,6 +89,7 @@ try {
       clipanion: cliRequire.resolve('clipanion').replace(/\.js$/, '.mjs'),
       typanion: createRequire(cliRequire.resolve('clipanion')).resolve('typanion').replace(/\.js$/, '.mjs'),
     },
+    plugins: [globalProcess],
     logLevel: 'warning',
   });
 

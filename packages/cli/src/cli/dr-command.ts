@@ -1,7 +1,7 @@
 // The base of every dr command: the global options, and the error boundary that turns any
 // failure into one clear line on stderr and a stable exit code (the stack only under --debug).
 // Subclasses implement `run()`; they never write errors themselves and never call process.exit.
-import { DrError, type DrPaths, ExitCode, resolvePaths } from '@dr/shared';
+import { DrError, type DrPaths, ExitCode } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { isEnum } from 'typanion';
 import type { DrContext } from './context.ts';
@@ -34,8 +34,12 @@ export abstract class DrCommand extends Command<DrContext> {
    */
   static handlesInterrupt = false;
 
-  /** Where this run's files are: the config named by --config, the spool, the policy file. */
-  protected filePaths(): DrPaths {
+  /**
+   * Where this run's files are: the config named by --config, the spool, the policy file.
+   * Loaded when asked for (env-paths loads node:os): most commands never need it.
+   */
+  protected async filePaths(): Promise<DrPaths> {
+    const { resolvePaths } = await import('@dr/shared/paths');
     return resolvePaths({ configFlag: this.config, env: this.context.env });
   }
 

@@ -1,7 +1,7 @@
 // Telemetry around every command (SPEC §3, §4): the opt-out checked before any file is read,
 // the facts of the command line (path, argument count, flag names), and the start of the run's
 // telemetry, loaded lazily so that an opted-out run pays nothing.
-import { resolvePaths, userOptOut } from '@dr/shared';
+import { userOptOut } from '@dr/shared';
 import type { Cli, Command } from 'clipanion';
 import { type CommandFacts, commandFacts, declaredOptions } from '../telemetry/command-facts.ts';
 import { inactiveTelemetryRun, type TelemetryRun } from '../telemetry/telemetry-run.ts';
@@ -68,7 +68,10 @@ export async function beginTelemetry(
 ): Promise<TelemetryRun> {
   if (userOptOut(globals.disableTelemetry, context.env) !== undefined) return inactiveTelemetryRun;
   try {
-    const { startTelemetry } = await import('../telemetry/start-telemetry.ts');
+    const [{ startTelemetry }, { resolvePaths }] = await Promise.all([
+      import('../telemetry/start-telemetry.ts'),
+      import('@dr/shared/paths'),
+    ]);
     return await startTelemetry({
       paths: resolvePaths({ configFlag: globals.config, env: context.env }),
       env: context.env,

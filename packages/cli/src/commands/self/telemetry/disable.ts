@@ -24,7 +24,7 @@ export class SelfTelemetryDisableCommand extends DrCommand {
     this.context.telemetry.stopRecording();
     const { disableTelemetry } = await import('../../../telemetry/manage/consent.ts');
     return disableTelemetry({
-      paths: this.filePaths(),
+      paths: await this.filePaths(),
       env: this.context.env,
       disableFlag: this.disableTelemetry,
       reason: this.reason,

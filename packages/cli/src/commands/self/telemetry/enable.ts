@@ -18,7 +18,7 @@ export class SelfTelemetryEnableCommand extends DrCommand {
   protected async run(): Promise<number> {
     const { enableTelemetry } = await import('../../../telemetry/manage/consent.ts');
     return enableTelemetry({
-      paths: this.filePaths(),
+      paths: await this.filePaths(),
       env: this.context.env,
       disableFlag: this.disableTelemetry,
       stdout: this.context.stdout,

@@ -28,7 +28,7 @@ export class SelfTelemetryFlushCommand extends DrCommand {
   protected async run(): Promise<number> {
     const { flushTelemetry } = await import('../../../telemetry/manage/flush.ts');
     return flushTelemetry({
-      paths: this.filePaths(),
+      paths: await this.filePaths(),
       env: this.context.env,
       disableFlag: this.disableTelemetry,
       timeoutMs: (this.timeout ?? 120) * 1000,

@@ -24,7 +24,7 @@ export class SelfTelemetryInfoCommand extends DrCommand {
   protected async run(): Promise<number> {
     const { showTelemetryInfo } = await import('../../../telemetry/manage/info.ts');
     return showTelemetryInfo({
-      paths: this.filePaths(),
+      paths: await this.filePaths(),
       env: this.context.env,
       limit: this.limit ?? 5,
       outputFormat: this.outputFormat,

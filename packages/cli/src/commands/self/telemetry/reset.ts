@@ -18,7 +18,7 @@ export class SelfTelemetryResetCommand extends DrCommand {
     this.context.telemetry.stopRecording();
     const { resetTelemetry } = await import('../../../telemetry/manage/reset.ts');
     return resetTelemetry({
-      paths: this.filePaths(),
+      paths: await this.filePaths(),
       env: this.context.env,
       stdout: this.context.stdout,
     });

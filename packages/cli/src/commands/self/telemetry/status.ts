@@ -25,7 +25,7 @@ export class SelfTelemetryStatusCommand extends DrCommand {
   protected async run(): Promise<number> {
     const { showTelemetryStatus } = await import('../../../telemetry/manage/status.ts');
     return showTelemetryStatus({
-      paths: this.filePaths(),
+      paths: await this.filePaths(),
       env: this.context.env,
       disableFlag: this.disableTelemetry,
       isInteractive: isInteractive(this.context),
