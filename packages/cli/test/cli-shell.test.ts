@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commandTree } from '../src/cli/command-tree.ts';
+import { commandTree, loadCommands } from '../src/cli/command-tree.ts';
 import { DR_BIN, type DrHome, makeDrHome, runDr } from './support/run-dr.ts';
 
 const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;
@@ -34,8 +34,14 @@ describe('help and version', () => {
     expect(group.stdout).not.toContain('dr auth login');
   });
 
+  it('knows each command by the path its class declares, without loading it', async () => {
+    const classes = await loadCommands(commandTree);
+    expect(classes.map((command) => command.paths)).toEqual(commandTree.map((entry) => entry.paths));
+    expect(new Set(classes).size).toBe(commandTree.length);
+  });
+
   it('gives every command a help page with description, details and examples', async () => {
-    for (const command of commandTree) {
+    for (const command of await loadCommands(commandTree)) {
       const usage = command.usage;
       expect(usage?.description, command.name).toBeTruthy();
       expect(usage?.details, command.name).toBeTruthy();

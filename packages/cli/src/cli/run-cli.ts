@@ -4,7 +4,7 @@
 import { buildInfo, DrError, ExitCode } from '@dr/shared';
 import { Builtins, Cli, Command, type CommandClass, Option } from 'clipanion';
 import { type CommandFacts, declaredOptions } from '../telemetry/command-facts.ts';
-import { commandGroups, commandTree } from './command-tree.ts';
+import { commandGroups, commandTree, loadCommands } from './command-tree.ts';
 import type { DrContext } from './context.ts';
 import { GLOBAL_OPTIONS_HELP } from './dr-command.ts';
 import { isTerminal } from './standard-streams.ts';
@@ -47,12 +47,12 @@ function groupPaths(): string[][] {
 }
 
 /**
- * Builds the CLI for one command line. Compiling clipanion's state machine costs time at every
- * start, so only what `args` can reach is registered: the command whose path the line starts
- * with; failing that, the group it names (or every command) with the help and version
- * builtins, so help, "unknown command" and suggestions stay complete.
+ * Builds the CLI for one command line. Loading command classes and compiling clipanion's state
+ * machine cost time at every start, so only what `args` can reach is loaded and registered: the
+ * command whose path the line starts with; failing that, the group it names (or every command)
+ * with the help and version builtins, so help, "unknown command" and suggestions stay complete.
  */
-export function createCli(args: readonly string[] = []): Cli<DrContext> {
+export async function createCli(args: readonly string[] = []): Promise<Cli<DrContext>> {
   const cli = new Cli<DrContext>({
     binaryLabel: 'DataRobot CLI',
     binaryName: 'dr',
@@ -68,23 +68,23 @@ export function createCli(args: readonly string[] = []): Cli<DrContext> {
     },
     configurable: true,
   });
-  for (const command of commandsReachableFrom(args)) cli.register(command);
+  for (const command of await commandsReachableFrom(args)) cli.register(command);
   return cli;
 }
 
-function commandsReachableFrom(args: readonly string[]): readonly CommandClass<DrContext>[] {
+async function commandsReachableFrom(args: readonly string[]): Promise<CommandClass<DrContext>[]> {
   const named = commandTree.filter((command) =>
     command.paths.some(
       (path) => path.length <= args.length && path.every((word, index) => args[index] === word),
     ),
   );
-  if (named.length > 0) return named;
+  if (named.length > 0) return loadCommands(named);
   const first = args[0];
   const group =
     first !== undefined && Object.hasOwn(commandGroups, first)
       ? commandGroups[first as keyof typeof commandGroups]
       : commandTree;
-  return [ListCommandsCommand, Builtins.VersionCommand, ...group];
+  return [ListCommandsCommand, Builtins.VersionCommand, ...(await loadCommands(group))];
 }
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
@@ -93,7 +93,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   const { debug } = globals;
   // Stacks point into the minified bundle; under --debug map them back to the sources.
   if (debug) process.setSourceMapsEnabled(true);
-  const cli = createCli(args);
+  const cli = await createCli(args);
   let command: Command<DrContext> | undefined;
   let usageError: unknown;
   try {

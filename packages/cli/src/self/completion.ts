@@ -2,7 +2,7 @@
 // never falls behind the commands: command words, then each command's options (the global ones
 // too, from the list in cli/global-options.ts; `dr -<Tab>` offers them and --version). After a command's words, bash and zsh fall back to file names (for --ca-cert, --dir…).
 import { Cli } from 'clipanion';
-import { commandTree } from '../cli/command-tree.ts';
+import { commandTree, loadCommands } from '../cli/command-tree.ts';
 import type { DrContext } from '../cli/context.ts';
 import { GLOBAL_OPTIONS, type GlobalOption } from '../cli/global-options.ts';
 
@@ -49,9 +49,10 @@ const ARGUMENT_WORDS: Record<string, Record<string, string>> = {
   'self completion': { bash: 'Bash', zsh: 'Zsh', fish: 'fish' },
 };
 
-export function completionTree(): CompletionTree {
+export async function completionTree(): Promise<CompletionTree> {
+  const commands = await loadCommands(commandTree);
   const cli = new Cli<DrContext>({ binaryName: 'dr' });
-  for (const command of commandTree) cli.register(command);
+  for (const command of commands) cli.register(command);
   const definitions = cli.definitions();
   const children = new Map<string, Map<string, string>>();
   const options = new Map<string, readonly CompletionOption[]>([['', ROOT_OPTIONS]]);
@@ -60,8 +61,9 @@ export function completionTree(): CompletionTree {
     if (!words.has(word)) words.set(word, description);
     children.set(parent, words);
   };
-  commandTree.forEach((command, index) => {
-    const path = command.paths[0]!;
+  commandTree.forEach((entry, index) => {
+    const path = entry.paths[0]!;
+    const command = commands[index]!;
     path.forEach((word, depth) => {
       const parent = path.slice(0, depth).join(' ');
       const here = path.slice(0, depth + 1).join(' ');
@@ -83,8 +85,8 @@ export function completionTree(): CompletionTree {
   return { children, options };
 }
 
-export function completionScript(shell: Shell): string {
-  const tree = completionTree();
+export async function completionScript(shell: Shell): Promise<string> {
+  const tree = await completionTree();
   if (shell === 'fish') return fishScript(tree);
   const functions = bashFunctions(tree);
   if (shell === 'zsh') {

@@ -3,7 +3,7 @@
 // script. What the parser accepts is read from clipanion itself, not from that list.
 import { Builtins, Cli, Command, type CommandClass } from 'clipanion';
 import { describe, expect, it } from 'vitest';
-import { commandTree } from '../../src/cli/command-tree.ts';
+import { commandTree, loadCommands } from '../../src/cli/command-tree.ts';
 import type { DrContext } from '../../src/cli/context.ts';
 import { createCli } from '../../src/cli/run-cli.ts';
 import { SHELLS } from '../../src/self/completion.ts';
@@ -34,8 +34,10 @@ function declaredOptionsOf(commandClass: CommandClass<DrContext>): ParsedOption[
 }
 
 /** The options each command accepts without listing them in its usage line: the global ones. */
-function hiddenOptionsOfEveryCommand(): ParsedOption[] {
-  const perCommand = commandTree.map((command) => declaredOptionsOf(command).filter((o) => o.hidden));
+async function hiddenOptionsOfEveryCommand(): Promise<ParsedOption[]> {
+  const perCommand = (await loadCommands(commandTree)).map((command) =>
+    declaredOptionsOf(command).filter((o) => o.hidden),
+  );
   const key = (option: ParsedOption) => option.names.join(',');
   const shared = perCommand[0]!.filter((option) =>
     perCommand.every((options) => options.some((other) => key(other) === key(option))),
@@ -46,22 +48,24 @@ function hiddenOptionsOfEveryCommand(): ParsedOption[] {
 }
 
 /** Names the parser takes on `path` as a request for help. */
-function helpNamesOn(path: readonly string[]): string[] {
-  const cli = createCli(path);
+async function helpNamesOn(path: readonly string[]): Promise<string[]> {
+  const cli = await createCli(path);
   return ['-h', '--help'].filter((name) => {
     const command = cli.process([...path, name], Cli.defaultContext as unknown as DrContext);
     return command.help || command.constructor.name === 'HelpCommand';
   });
 }
 
-function everyCommandOptions(): string[] {
-  const names = hiddenOptionsOfEveryCommand().flatMap((option) => option.names);
+async function everyCommandOptions(): Promise<string[]> {
+  const hidden = await hiddenOptionsOfEveryCommand();
+  const names = hidden.flatMap((option) => option.names);
   // Each of them parses on a real command line.
-  for (const option of hiddenOptionsOfEveryCommand()) {
+  for (const option of hidden) {
     const line = ['self', 'version', option.names.at(-1)!, ...Array(option.arity).fill('x')];
-    expect(() => createCli(line).process(line, Cli.defaultContext as unknown as DrContext)).not.toThrow();
+    const cli = await createCli(line);
+    expect(() => cli.process(line, Cli.defaultContext as unknown as DrContext)).not.toThrow();
   }
-  const help = helpNamesOn(['self', 'version']);
+  const help = await helpNamesOn(['self', 'version']);
   expect(help).toEqual(['-h', '--help']);
   return [...names, ...help];
 }
@@ -95,7 +99,7 @@ function mentions(text: string, name: string): boolean {
 
 describe('the global options', () => {
   it('are all named in the help of the root and of every command', async () => {
-    const global = everyCommandOptions();
+    const global = await everyCommandOptions();
     const home = makeDrHome();
     try {
       for (const args of [['--help'], ['self', 'version', '--help'], ['dotenv', 'setup', '-h'], ['self']]) {
@@ -115,7 +119,7 @@ describe('the global options', () => {
   it.each(SHELLS)(
     'are all offered by the %s completion, after every command and at the root',
     async (shell) => {
-      const global = everyCommandOptions();
+      const global = await everyCommandOptions();
       const home = makeDrHome();
       try {
         const { code, stdout } = await runDr(['self', 'completion', shell], { env: home.env });

@@ -23,7 +23,7 @@ export class SelfCompletionCommand extends DrCommand {
 
   protected async run(): Promise<number> {
     const { completionScript } = await import('../../self/completion.ts');
-    this.context.stdout.write(completionScript(this.shell));
+    this.context.stdout.write(await completionScript(this.shell));
     return 0;
   }
 }
