@@ -1,20 +1,25 @@
 // `dr dotenv edit`: opens .env in $VISUAL or $EDITOR (else vi, or notepad on Windows), without a
 // shell: the editor setting is split on spaces (`code --wait` works), never interpreted.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DrError, ExitCode } from '@dr/shared';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { applicationFolder } from './app-folder.ts';
-import { envValues, readEnvFile } from './env-file.ts';
-import { DOTENV_FILE, parseEnvTemplate, TEMPLATE_FILE } from './env-template.ts';
+import { envValues, readDotenvText, readEnvFile } from './env-file.ts';
+import { DOTENV_FILE, type EnvTemplate, parseEnvTemplate, TEMPLATE_FILE } from './env-template.ts';
 import { missingDotenv } from './validate.ts';
 
 export async function dotenvEdit(io: CommandIO, folder = applicationFolder()): Promise<number> {
   const file = join(folder, DOTENV_FILE);
-  if (readEnvFile(file) === undefined) {
+  // Read before the editor opens: an unreadable .env or template fails before anyone edits.
+  let template: EnvTemplate | undefined;
+  try {
+    if (readEnvFile(file) === undefined) throw missingDotenv(file);
+    template = optionalTemplate(folder);
+  } catch (error) {
     io.telemetry.record('dotenv_edit', { result: 'failure' });
-    throw missingDotenv(file);
+    throw error;
   }
   const editor = (io.env.VISUAL || io.env.EDITOR || (process.platform === 'win32' ? 'notepad' : 'vi')).trim();
   const [command, ...args] = editor.split(/\s+/);
@@ -34,7 +39,9 @@ export async function dotenvEdit(io: CommandIO, folder = applicationFolder()): P
     throw error;
   });
   const values = envValues(readEnvFile(file) ?? []);
-  const missing = requiredMissing(folder, values);
+  const missing = template?.entries.filter(
+    (entry) => entry.required && (values.get(entry.name) ?? '') === '',
+  ).length;
   io.telemetry.record('dotenv_edit', {
     keys_count: values.size,
     ...(missing === undefined ? {} : { missing_count: missing }),
@@ -44,9 +51,12 @@ export async function dotenvEdit(io: CommandIO, folder = applicationFolder()): P
   return ExitCode.ok;
 }
 
-function requiredMissing(folder: string, values: ReadonlyMap<string, string>): number | undefined {
+/**
+ * The template when the folder has one (edit needs none: without it there is no missing_count);
+ * DOTENV_TEMPLATE_UNREADABLE when it is there but cannot be read, as for the other dotenv commands.
+ */
+function optionalTemplate(folder: string): EnvTemplate | undefined {
   const file = join(folder, TEMPLATE_FILE);
   if (!existsSync(file)) return undefined;
-  const template = parseEnvTemplate(file, readFileSync(file, 'utf8'));
-  return template.entries.filter((entry) => entry.required && (values.get(entry.name) ?? '') === '').length;
+  return parseEnvTemplate(file, readDotenvText(file, 'DOTENV_TEMPLATE_UNREADABLE'));
 }
