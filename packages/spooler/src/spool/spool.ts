@@ -11,6 +11,14 @@
 //   by reason), a bound (oldest first, counted), or clear(). The count is written in the same
 //   transaction as the delete, so dropped counts are exact; enqueueDroppedReport() spools the
 //   report and zeroes the counters in one transaction, so a crash neither loses nor doubles it.
+// - Drop reports count each drop once: a spooled telemetry_dropped report holds counts taken
+//   from the counters. A bound that prunes a report that is due (no drainer has it) puts its
+//   counts back into the counters, for the next report, and does not count it as a drop. A
+//   report that is not due (leased to a drainer sending it, or waiting for a retry) is passed
+//   over by the bounds, younger rows going in its place: it leaves by acknowledge() (delivered,
+//   its counts not put back), or it becomes due again and is sent or pruned then. The one way to
+//   report drops twice is a lease that ends before its send is acknowledged (a killed drainer,
+//   or a send that outlives the lease) followed by a prune: as with any row, a crash may repeat.
 // - A crash may repeat: a claimed row comes back when its lease ends (or on release()), so a
 //   killed drainer's rows are sent again. insert_id never changes; Amplitude drops the repeat.
 // - Never claimed twice at once: claimDue() picks and leases rows in one IMMEDIATE transaction.
@@ -18,7 +26,9 @@
 //   created after a corrupt file was moved aside), so an id acts only on the row it was given.
 //
 // Bounds (maxEvents, maxBytes, maxAgeMs) hold whenever the spool is observed, by any process;
-// past one, the oldest rows (lowest ids) go first and each is counted under its reason.
+// past one, the oldest rows (lowest ids) go first and each is counted under its reason. (The
+// exception: a drop report that is not due may outlive maxAgeMs until it is due, see above;
+// meanwhile every write checks the bounds again, a few statements more.)
 // How, cheaply (enqueue p50 <= 50 us, p99 <= 1 ms at 10k rows):
 // - Triggers keep running totals (events, bytes) in a one-row table; created_at never decreases
 //   along ids (below), so oldest/newest are the first/last row. enqueue() runs its INSERT and
@@ -406,17 +416,17 @@ export class Spool {
     }
     if (snapshot.oldestCreated !== null && snapshot.oldestCreated < now - maxAgeMs) {
       const cutoff = now - maxAgeMs;
-      this.#dropOldest('max_age', (row) => row.createdAt < cutoff);
+      this.#dropOldest('max_age', now, (row) => row.createdAt < cutoff);
     }
     const totals = this.#totals();
     if (totals.events > this.#settings.maxEvents) {
       let excess = totals.events - lowWaterMark(this.#settings.maxEvents, 1);
-      this.#dropOldest('max_events', () => excess-- > 0);
+      this.#dropOldest('max_events', now, () => excess-- > 0);
     }
     const { bytes } = this.#totals();
     if (bytes > this.#settings.maxBytes) {
       let excess = bytes - lowWaterMark(this.#settings.maxBytes, 0);
-      this.#dropOldest('max_bytes', (row) => {
+      this.#dropOldest('max_bytes', now, (row) => {
         if (excess <= 0) return false;
         excess -= row.bytes;
         return true;
@@ -424,27 +434,45 @@ export class Spool {
     }
   }
 
-  /** Deletes the oldest rows for as long as `take` says yes (a prefix of ids), counting them. */
+  /**
+   * Deletes the oldest rows for as long as `take` says yes (a prefix of ids), counting them. A
+   * pending telemetry_dropped report that is not due (leased to a drainer sending it, or waiting
+   * for a retry) is passed over: neither taken nor deleted, and the rows after it go in its place.
+   */
   #dropOldest(
     reason: DropReason,
+    now: number,
     take: (row: { id: number; createdAt: number; bytes: number }) => boolean,
   ): void {
     let lastId: number | undefined;
-    const rows = this.#sql<{ id: number; createdAt: number; bytes: number }>(
-      'SELECT id, created_at AS createdAt, bytes FROM events ORDER BY id',
+    const kept: number[] = [];
+    const rows = this.#sql<{ id: number; createdAt: number; bytes: number; heldReport: 0 | 1 }>(
+      'SELECT id, created_at AS createdAt, bytes, ' +
+        '(next_attempt_at > ? AND json LIKE ?) AS heldReport FROM events ORDER BY id',
     );
-    for (const row of rows.iterate()) {
+    for (const row of rows.iterate(now, DROPPED_REPORT_PATTERN)) {
+      if (row.heldReport === 1) {
+        kept.push(row.id);
+        continue;
+      }
       if (!take(row)) break;
       lastId = row.id;
     }
     if (lastId === undefined) return;
-    // A pending telemetry_dropped report pruned here is not lost news: its counts go back into
-    // the counters (the next report carries them) and it is not counted as a drop itself.
-    const reports = this.#sql<{ json: string }>('SELECT json FROM events WHERE id <= ? AND json LIKE ?')
-      .all(lastId, DROPPED_REPORT_PATTERN)
+    const keptIds = JSON.stringify(kept);
+    // A due telemetry_dropped report pruned here is not lost news: no drainer is sending it, so
+    // its counts go back into the counters (the next report carries them) and it is not counted
+    // as a drop itself.
+    const reports = this.#sql<{ json: string }>(
+      `SELECT json FROM events WHERE id <= ? AND id NOT IN (${ID_LIST}) AND json LIKE ?`,
+    )
+      .all(lastId, keptIds, DROPPED_REPORT_PATTERN)
       .map((row) => reportedCounts(row.json))
       .filter((counts) => counts !== undefined);
-    const { changes } = this.#sql('DELETE FROM events WHERE id <= ?').run(lastId);
+    const { changes } = this.#sql(`DELETE FROM events WHERE id <= ? AND id NOT IN (${ID_LIST})`).run(
+      lastId,
+      keptIds,
+    );
     for (const counts of reports) {
       for (const [carried, count] of Object.entries(counts)) this.#countDropped(carried as DropReason, count);
     }

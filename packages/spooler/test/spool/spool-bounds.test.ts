@@ -99,6 +99,82 @@ describe('a telemetry_dropped report pruned by a bound', () => {
   });
 });
 
+describe('a telemetry_dropped report a bound reaches while a drainer has it', () => {
+  const reportId = '00000000-0000-4000-8000-00000000d1d1';
+
+  /** A spool whose oldest row is a report of one `rejected` drop, leased as a drainer does. */
+  function leasedReport(options: { maxEvents?: number; maxAgeMs?: number }, clock: { now: number }) {
+    const spool = Spool.open({ dir: newDir(), ...options, now: () => clock.now });
+    spool.enqueue(sampleEvent({ insertId: 'refused' }));
+    spool.drop(
+      spool.peek(1).map((row) => row.id),
+      'rejected',
+    );
+    expect(
+      spool.enqueueDroppedReport((counts) => buildDroppedReport(sampleEvent(), counts, clock.now, reportId)),
+    ).toBe(true);
+    const [claimed] = spool.claimDue(1, 60_000);
+    expect(claimed?.insertId).toBe(reportId);
+    return { spool, id: claimed!.id };
+  }
+
+  const hasReport = (spool: Spool) => spool.peek(1_000).some((row) => row.insertId === reportId);
+
+  it('stays while leased and, once delivered, its counts are not counted again', () => {
+    const clock = { now: T0 };
+    const { spool, id } = leasedReport({ maxEvents: 10 }, clock);
+    for (let index = 0; index < 30; index += 1) spool.enqueue(sampleEvent({ insertId: `a${index}` }));
+    expect(hasReport(spool)).toBe(true);
+    expect(spool.depth().events).toBeLessThanOrEqual(10);
+    spool.acknowledge([id]);
+    // Delivered: the `rejected` drop it carried is not given back; only the events pruned count.
+    const left = spool.depth().events;
+    expect(spool.takeDroppedCounts()).toEqual({ max_events: 30 - left });
+    spool.close();
+  });
+
+  it('stays past the age bound while leased, and is not counted when delivered', () => {
+    const clock = { now: T0 };
+    const { spool, id } = leasedReport({ maxAgeMs: 1_000 }, clock);
+    clock.now = T0 + 5_000;
+    spool.enqueue(sampleEvent({ insertId: 'young' }));
+    expect(hasReport(spool)).toBe(true);
+    spool.acknowledge([id]);
+    expect(spool.takeDroppedCounts()).toEqual({});
+    spool.close();
+  });
+
+  it('whose send fails, gives its counts back once, when pruned after it is due again', () => {
+    const clock = { now: T0 };
+    const { spool, id } = leasedReport({ maxEvents: 10 }, clock);
+    for (let index = 0; index < 30; index += 1) spool.enqueue(sampleEvent({ insertId: `a${index}` }));
+    spool.retryLater([id], clock.now + 30_000);
+    for (let index = 0; index < 30; index += 1) spool.enqueue(sampleEvent({ insertId: `b${index}` }));
+    expect(hasReport(spool)).toBe(true);
+    // So far only events went (the report is one of the rows left).
+    const before = spool.takeDroppedCounts();
+    expect(before).toEqual({ max_events: 60 - (spool.depth().events - 1) });
+    clock.now += 30_000;
+    for (let index = 0; index < 10; index += 1) spool.enqueue(sampleEvent({ insertId: `c${index}` }));
+    expect(hasReport(spool)).toBe(false);
+    // Due again and pruned: its `rejected` drop is back, once, and it is no drop itself.
+    const after = spool.takeDroppedCounts();
+    expect(after).toEqual({ max_events: 70 - spool.depth().events - before.max_events!, rejected: 1 });
+    spool.close();
+  });
+
+  it('whose lease ends unanswered (a killed drainer) gives its counts back when pruned', () => {
+    const clock = { now: T0 };
+    const { spool } = leasedReport({ maxEvents: 10 }, clock);
+    clock.now += 60_000;
+    for (let index = 0; index < 30; index += 1) spool.enqueue(sampleEvent({ insertId: `a${index}` }));
+    expect(hasReport(spool)).toBe(false);
+    const left = spool.depth().events;
+    expect(spool.takeDroppedCounts()).toEqual({ max_events: 30 - left, rejected: 1 });
+    spool.close();
+  });
+});
+
 describe('the byte bound', () => {
   it('drops the oldest down to 98% of maxBytes and counts each one', () => {
     const dir = newDir();
