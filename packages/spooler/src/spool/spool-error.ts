@@ -1,6 +1,9 @@
 // The one error type the spool throws, with a stable `code` the CLI can switch on (and swallow:
 // recording telemetry must never fail a command). Every SQLite or file-system failure the spool
 // meets is translated here, so no caller ever has to know SQLite's or Node's error codes.
+// A full disk often reaches us as SQLITE_IOERR_* (a failed write, fsync or -shm resize), whose
+// errno better-sqlite3 does not expose: for those, the free space of the spool's folder decides.
+import { statfsSync } from 'node:fs';
 import { DrError } from '@dr/shared';
 
 export type SpoolErrorCode =
@@ -38,12 +41,46 @@ const ADVICE: Record<SpoolErrorCode, string> = {
   SPOOL_FAILED: 'the telemetry spool failed',
 };
 
-/** Translates anything thrown by better-sqlite3 or node:fs into a SpoolError (kept as `cause`). */
-export function toSpoolError(error: unknown): SpoolError {
+/** A file system's free space, as fs.statfsSync reports it (injectable for tests). */
+export type FreeSpaceProbe = (path: string) => { bavail: number; bsize: number };
+
+/** Where the error happened, to tell a full disk from another I/O error. */
+export interface SpoolErrorContext {
+  /** The spool's folder. */
+  readonly dir: string;
+  /** Default fs.statfsSync. */
+  readonly statfs?: FreeSpaceProbe;
+}
+
+/**
+ * Under this many free bytes an SQLite write fails for want of room: a commit appends a WAL
+ * frame (a 4 KiB page and a header) per page it changes, and the -shm index grows by 32 KiB.
+ */
+export const NEARLY_FULL_BYTES = 64 * 1024;
+
+/**
+ * Translates anything thrown by better-sqlite3 or node:fs into a SpoolError (kept as `cause`).
+ * With `context`, an SQLite I/O error on a file system that is (nearly) full is SPOOL_DISK_FULL.
+ */
+export function toSpoolError(error: unknown, context?: SpoolErrorContext): SpoolError {
   if (error instanceof SpoolError) return error;
-  const code = spoolErrorCode(error);
+  let code = spoolErrorCode(error);
+  if (code === 'SPOOL_IO' && context !== undefined && codeOf(error).startsWith('SQLITE_IOERR')) {
+    if (isNearlyFull(context)) code = 'SPOOL_DISK_FULL';
+  }
   const detail = error instanceof Error ? ` (${error.message})` : '';
   return new SpoolError(code, `${capitalise(ADVICE[code])}${detail}.`, { cause: error });
+}
+
+/** True when the file system holding `dir` has less than NEARLY_FULL_BYTES free for us. */
+function isNearlyFull({ dir, statfs = statfsSync }: SpoolErrorContext): boolean {
+  try {
+    const { bavail, bsize } = statfs(dir);
+    return bavail === 0 || bavail * bsize < NEARLY_FULL_BYTES;
+  } catch {
+    // The folder is gone or cannot be examined: nothing says the disk is full.
+    return false;
+  }
 }
 
 /** True for the SQLite answers that mean the file is not a (sound) SQLite database. */

@@ -51,7 +51,8 @@
 // Trouble: a corrupt file, a truncated one, or one of a newer schema is moved aside
 // (spool.db.corrupt-<ms>, spool.db.newer-<ms>) and a fresh spool takes its place, at open or
 // at the first operation that meets it (which is then retried once). Every other failure is
-// thrown as a SpoolError with a stable code; openSpoolSafely() never throws.
+// thrown as a SpoolError with a stable code (an SQLite I/O error while the spool's file system
+// has under 64 KiB free is SPOOL_DISK_FULL, see spool-error.ts); openSpoolSafely() never throws.
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -561,12 +562,12 @@ export class Spool {
     try {
       return operation();
     } catch (error) {
-      if (!isCorruption(error)) throw toSpoolError(error);
+      if (!isCorruption(error)) throw spoolError(error, this.file);
       this.#replaceCorruptFile();
       try {
         return operation();
       } catch (again) {
-        throw toSpoolError(again);
+        throw spoolError(again, this.file);
       }
     } finally {
       this.#depth -= 1;
@@ -581,7 +582,7 @@ export class Spool {
       this.#db = db;
       this.#identity = identity;
     } catch (error) {
-      throw toSpoolError(error);
+      throw spoolError(error, this.file);
     }
   }
 
@@ -616,7 +617,7 @@ export function openSpoolSafely(
     return Spool.open(options);
   } catch (error) {
     try {
-      onError?.(toSpoolError(error));
+      onError?.(toSpoolError(error, { dir: options.dir }));
     } catch {
       // A failing logger must not turn into a failing command.
     }
@@ -644,7 +645,7 @@ function connect(file: string, settings: Settings): { db: Database.Database; ide
       db?.close();
       const reason =
         error instanceof UnusableSpoolFile ? error.reason : isCorruption(error) ? 'corrupt' : undefined;
-      if (reason === undefined || identity === undefined) throw toSpoolError(error);
+      if (reason === undefined || identity === undefined) throw spoolError(error, file);
       if (attempt > 0) {
         throw new SpoolError('SPOOL_CORRUPT', 'The telemetry spool stays unreadable after being replaced.', {
           cause: error,
@@ -653,10 +654,15 @@ function connect(file: string, settings: Settings): { db: Database.Database; ide
       try {
         moveAsideIfUnchanged(file, identity, reason);
       } catch (moveError) {
-        throw toSpoolError(moveError);
+        throw spoolError(moveError, file);
       }
     }
   }
+}
+
+/** toSpoolError, told the spool's folder so that an I/O error on a full disk says so. */
+function spoolError(error: unknown, file: string): SpoolError {
+  return toSpoolError(error, { dir: dirname(file) });
 }
 
 function resolveSettings(options: SpoolOptions): Settings {

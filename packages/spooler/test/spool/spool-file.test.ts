@@ -1,5 +1,6 @@
 // The spool on disk: private modes, nothing followed through a symlink, a corrupt, truncated or
 // too-new file moved aside for a fresh one, and every failure typed as a SpoolError.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -7,23 +8,44 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   truncateSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSpoolSafely, SPOOL_SCHEMA_VERSION, Spool, SpoolError } from '../../src/spool/spool.ts';
-import { toSpoolError } from '../../src/spool/spool-error.ts';
+import { type FreeSpaceProbe, NEARLY_FULL_BYTES, toSpoolError } from '../../src/spool/spool-error.ts';
 import { sampleEvent, temporaryDirs } from './fixtures/spool-fixtures.ts';
 
 const newDir = temporaryDirs();
+
+/** Mounts a tmpfs of `sizeKiB` at `dir`; false if this machine cannot (not root, no mount). */
+function mountTmpfs(dir: string, sizeKiB: number): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKiB}k,mode=0700`, 'tmpfs', dir]);
+  return result.error === undefined && result.status === 0;
+}
+
+function canMountTmpfs(): boolean {
+  const probe = mkdtempSync(join(tmpdir(), 'dr-spool-mount-'));
+  try {
+    if (!mountTmpfs(probe, 64)) return false;
+    spawnSync('umount', ['-l', probe]);
+    return true;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}
 
 function modeOf(path: string): number {
   return statSync(path).mode & 0o777;
@@ -289,5 +311,96 @@ describe('errors', () => {
     ['ENOTDIR', 'SPOOL_IO'],
   ])('maps the file-system error %s to %s', (errno, spoolCode) => {
     expect(toSpoolError(Object.assign(new Error(errno), { code: errno })).code).toBe(spoolCode);
+  });
+
+  describe('an SQLite I/O error on a full disk', () => {
+    const free =
+      (bytes: number): FreeSpaceProbe =>
+      () => ({ bavail: Math.floor(bytes / 4096), bsize: 4096 });
+    const ioError = (code: string) => new Database.SqliteError('disk I/O error', code);
+
+    it.each(['SQLITE_IOERR', 'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_SHMSIZE'])(
+      'is SPOOL_DISK_FULL when the folder has no room left (%s)',
+      (sqliteCode) => {
+        for (const bytes of [0, 4096, NEARLY_FULL_BYTES - 4096]) {
+          const error = toSpoolError(ioError(sqliteCode), { dir: '/spool', statfs: free(bytes) });
+          expect(error.code, `${bytes} bytes free`).toBe('SPOOL_DISK_FULL');
+          expect(error.message).toMatch(/full; free some space \(disk I\/O error\)\.$/);
+        }
+      },
+    );
+
+    it('stays SPOOL_IO with room left, when the folder cannot be examined, or without a folder', () => {
+      const error = ioError('SQLITE_IOERR_WRITE');
+      expect(toSpoolError(error, { dir: '/spool', statfs: free(NEARLY_FULL_BYTES) }).code).toBe('SPOOL_IO');
+      expect(toSpoolError(error, { dir: '/spool', statfs: free(1 << 30) }).code).toBe('SPOOL_IO');
+      const gone: FreeSpaceProbe = () => {
+        throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      };
+      expect(toSpoolError(error, { dir: '/spool', statfs: gone }).code).toBe('SPOOL_IO');
+      expect(toSpoolError(error).code).toBe('SPOOL_IO');
+      expect(toSpoolError(error, { dir: join(newDir(), 'missing') }).code).toBe('SPOOL_IO');
+    });
+
+    it('looks at the free space only for an SQLite I/O error', () => {
+      const seen: string[] = [];
+      const probe: FreeSpaceProbe = (path) => {
+        seen.push(path);
+        return { bavail: 0, bsize: 4096 };
+      };
+      for (const code of ['SQLITE_BUSY', 'SQLITE_CANTOPEN', 'SQLITE_MISUSE', 'SQLITE_CORRUPT']) {
+        expect(toSpoolError(ioError(code), { dir: '/spool', statfs: probe }).code).not.toBe(
+          'SPOOL_DISK_FULL',
+        );
+      }
+      expect(
+        toSpoolError(Object.assign(new Error('EIO'), { code: 'EIO' }), { dir: '/spool', statfs: probe }).code,
+      ).toBe('SPOOL_IO');
+      expect(seen).toEqual([]);
+      toSpoolError(ioError('SQLITE_IOERR_WRITE'), { dir: '/spool', statfs: probe });
+      expect(seen).toEqual(['/spool']);
+    });
+
+    // The real thing, where this machine can mount a tmpfs (root): SQLite meets the full disk
+    // as SQLITE_IOERR_SHMSIZE (the -shm index cannot grow) or SQLITE_FULL, never with an errno.
+    it.skipIf(!canMountTmpfs())(
+      'a spool on a full tmpfs reports SPOOL_DISK_FULL (needs root and mount)',
+      () => {
+        const mountPoint = newDir();
+        expect(mountTmpfs(mountPoint, 4096)).toBe(true);
+        try {
+          const dir = join(mountPoint, 'telemetry');
+          spoolWithEvents(dir, 20);
+          const filler = openSync(join(mountPoint, 'filler'), 'w');
+          try {
+            for (const size of [65_536, 4096, 512, 1]) {
+              const chunk = Buffer.alloc(size);
+              for (;;) {
+                try {
+                  writeSync(filler, chunk);
+                } catch {
+                  break;
+                }
+              }
+            }
+          } finally {
+            closeSync(filler);
+          }
+          const errors: SpoolError[] = [];
+          const spool = openSpoolSafely({ dir }, (error) => errors.push(error));
+          try {
+            spool?.enqueue(sampleEvent({ padding: 20_000 }));
+          } catch (error) {
+            errors.push(error as SpoolError);
+          } finally {
+            spool?.close();
+          }
+          expect(errors.map((error) => error.code)).toEqual(['SPOOL_DISK_FULL']);
+        } finally {
+          rmSync(join(mountPoint, 'filler'), { force: true });
+          spawnSync('umount', ['-l', mountPoint]);
+        }
+      },
+    );
   });
 });
