@@ -3,7 +3,10 @@
 // (or not a mapping) is a ConfigError naming the file and line. A change is made under a
 // proper-lockfile lock, re-reading the file inside the lock, so two dr processes writing at
 // once both keep their change; the rewrite keeps the user's comments and is atomic, mode 0600.
-import { readFileSync } from 'node:fs';
+// The lock is a folder (drconfig.yaml.lock) made with mkdir: while another dr holds it, a writer
+// waits and retries (a few seconds at most); anything else standing there (a symlink, a file)
+// can never be taken, so a change fails at once with CONFIG_LOCK_UNUSABLE, saying to remove it.
+import { lstatSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Document, isMap, parseDocument } from 'yaml';
 import { ConfigError } from '../errors/dr-error.ts';
@@ -61,12 +64,22 @@ export async function updateConfig(
   // Loaded only to write: proper-lockfile brings graceful-fs, which loads the stream, assert and
   // fs/promises modules; reading the config (most runs) needs none of it.
   const { default: lockfile } = await import('proper-lockfile');
-  const release = await lockfile.lock(file, {
-    fs: PRIVATE_LOCK_FS,
-    realpath: false,
-    stale: 10_000,
-    retries: { retries: 50, factor: 1.3, minTimeout: 10, maxTimeout: 200 },
-  });
+  const lockPath = `${file}.lock`;
+  refuseUnusableLock(file, lockPath);
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(file, {
+      fs: PRIVATE_LOCK_FS,
+      lockfilePath: lockPath,
+      realpath: false,
+      stale: 10_000,
+      retries: { retries: 50, factor: 1.3, minTimeout: 10, maxTimeout: 200 },
+    });
+  } catch (error) {
+    // Planted while this writer waited: say what it is rather than "already being held".
+    refuseUnusableLock(file, lockPath, error);
+    throw error;
+  }
   try {
     const text = readConfigText(file);
     const doc = text === undefined ? new Document({}) : parseConfigDocument(file, text);
@@ -88,6 +101,34 @@ export async function updateConfig(
   } finally {
     await release();
   }
+}
+
+/**
+ * Throws CONFIG_LOCK_UNUSABLE if something other than a folder stands at the lock path: the
+ * lock library would take it for a lock held by another dr and retry until it gives up.
+ */
+function refuseUnusableLock(file: string, lockPath: string, cause?: unknown): void {
+  let kind: string;
+  try {
+    const stats = lstatSync(lockPath, { throwIfNoEntry: false });
+    if (stats === undefined || stats.isDirectory()) return;
+    kind = stats.isSymbolicLink()
+      ? 'a symbolic link'
+      : stats.isFile()
+        ? 'a file'
+        : stats.isFIFO()
+          ? 'a named pipe'
+          : stats.isSocket()
+            ? 'a socket'
+            : 'a device file';
+  } catch {
+    // Cannot be examined: the lock library meets the same trouble and reports it.
+    return;
+  }
+  throw new ConfigError(
+    `Cannot change config file ${file}: its lock ${lockPath} is ${kind}, not a lock dr made. Remove it and try again.`,
+    { code: 'CONFIG_LOCK_UNUSABLE', ...(cause === undefined ? {} : { cause }) },
+  );
 }
 
 /**

@@ -29,10 +29,18 @@ export class DrError extends Error {
   }
 }
 
-/** A configuration file that cannot be read or parsed. */
+/**
+ * A configuration file that cannot be read or parsed (CONFIG_INVALID), or that cannot be
+ * changed because something dr cannot use stands where its lock goes (CONFIG_LOCK_UNUSABLE).
+ */
+export type ConfigErrorCode = 'CONFIG_INVALID' | 'CONFIG_LOCK_UNUSABLE';
+
 export class ConfigError extends DrError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super('CONFIG_INVALID', message, { exitCode: ExitCode.config, ...options });
+  declare readonly code: ConfigErrorCode;
+
+  constructor(message: string, options: { cause?: unknown; code?: ConfigErrorCode } = {}) {
+    const { code = 'CONFIG_INVALID', ...rest } = options;
+    super(code, message, { exitCode: ExitCode.config, ...rest });
     this.name = 'ConfigError';
   }
 }

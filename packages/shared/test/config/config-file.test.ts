@@ -1,6 +1,17 @@
 // drconfig.yaml: reads, comment-preserving atomic rewrites, locked concurrent writers, modes.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -131,5 +142,42 @@ describe('updateConfig', () => {
     await Promise.all(['p1', 'p2', 'p3', 'p4'].map((name) => run(process.execPath, [script, file, name])));
     const keys = Object.keys(readConfig(file).keys as Record<string, number>);
     expect(keys).toHaveLength(20);
+  });
+
+  describe('with something other than a lock folder at drconfig.yaml.lock', () => {
+    const lock = () => `${file}.lock`;
+
+    it.each([
+      ['a dangling symbolic link', 'a symbolic link', () => symlinkSync(join(dir, 'nowhere'), lock())],
+      ['a symbolic link to a folder', 'a symbolic link', () => symlinkSync(dir, lock())],
+      ['a file', 'a file', () => writeFileSync(lock(), '')],
+    ])('fails at once, naming the lock and saying to remove it (%s)', async (_name, kind, plant) => {
+      await updateConfig(file, [{ path: ['a'], value: 1 }]);
+      plant();
+      const started = performance.now();
+      const error = await updateConfig(file, [{ path: ['b'], value: 2 }]).catch((caught: unknown) => caught);
+      expect(performance.now() - started).toBeLessThan(500);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error).toMatchObject({
+        code: 'CONFIG_LOCK_UNUSABLE',
+        exitCode: 5,
+        message: `Cannot change config file ${file}: its lock ${lock()} is ${kind}, not a lock dr made. Remove it and try again.`,
+      });
+      expect(readConfig(file)).toEqual({ a: 1 });
+      // Once it is removed, the change goes through.
+      rmSync(lock());
+      await updateConfig(file, [{ path: ['b'], value: 2 }]);
+      expect(readConfig(file)).toEqual({ a: 1, b: 2 });
+    });
+
+    it('still waits for a lock folder another dr holds, and writes once it is released', async () => {
+      await updateConfig(file, [{ path: ['a'], value: 1 }]);
+      mkdirSync(lock());
+      setTimeout(() => rmdirSync(lock()), 300);
+      const started = performance.now();
+      await updateConfig(file, [{ path: ['b'], value: 2 }]);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+      expect(readConfig(file)).toEqual({ a: 1, b: 2 });
+    });
   });
 });
