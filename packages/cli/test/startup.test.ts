@@ -1,15 +1,15 @@
 // How dr starts, checked by what it loads rather than by timing (the figures are in
 // bench/RESULTS.md): the start-up costs that docs/architecture.md keeps off each path must stay
-// off it. Each Node built-in loaded is recorded by a probe preloaded with `node --require`, and
-// the code cache the build recorded must be accepted by this Node.
+// off it. Each Node built-in loaded is recorded by a probe preloaded with `node --require`; the
+// code cache the build recorded must be accepted by this Node, and not used for a changed file.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeAmplitude } from '@dr/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DR_BIN, runProgram } from './support/run-dr.ts';
+import { DR_BIN, makeDrHome, runProgram } from './support/run-dr.ts';
 import {
   CONFIG_ENABLED,
   drainerPids,
@@ -122,16 +122,18 @@ describe('the code cache the build recorded', () => {
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
+const { readCodeCache } = require(${JSON.stringify(DR_BIN)});
 const dist = ${JSON.stringify(DIST)};
 const Module = module.constructor;
 const rejected = [];
 const caches = readdirSync(dist).filter((name) => name.endsWith('.js.cache'));
 for (const cache of caches) {
   const file = cache.slice(0, -'.cache'.length);
-  const source = readFileSync(join(dist, file), 'utf8');
-  const code = file === 'startup-pack.js' ? source : Module.wrap(source);
-  const script = new Script(code, { filename: join(dist, file), cachedData: readFileSync(join(dist, cache)) });
-  if (script.cachedDataRejected) rejected.push(file);
+  const bytes = readFileSync(join(dist, file));
+  const code = file === 'startup-pack.js' ? bytes.toString() : Module.wrap(bytes.toString());
+  const cachedData = readCodeCache(join(dist, file), bytes);
+  const script = new Script(code, { filename: join(dist, file), cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) rejected.push(file);
 }
 process.stdout.write(JSON.stringify({ caches, rejected }));
 `;
@@ -141,5 +143,37 @@ process.stdout.write(JSON.stringify({ caches, rejected }));
     expect(caches).toContain('startup-pack.js.cache');
     expect(caches.length).toBeGreaterThan(3);
     expect(rejected).toEqual([]);
+  });
+
+  it('is not used for a file changed after the build, even to the same length', () => {
+    // A copy of the built program, with two texts changed in place (same lengths): one in the
+    // start-up pack, one in the file of `self version`.
+    const copy = mkdtempSync(join(tmpdir(), 'dr-edited-'));
+    const home = makeDrHome();
+    try {
+      cpSync(dirname(DR_BIN), join(copy, 'bin'), { recursive: true });
+      cpSync(DIST, join(copy, 'dist'), { recursive: true });
+      const edit = (file: string, from: string, to: string) => {
+        const path = join(copy, 'dist', file);
+        const text = readFileSync(path, 'utf8');
+        expect(text, file).toContain(from);
+        writeFileSync(path, text.replace(from, to));
+      };
+      const versionFile = readdirSync(DIST).find(
+        (name) =>
+          name.endsWith('.js') &&
+          readFileSync(join(DIST, name), 'utf8').includes('Show the version of dr and where it runs'),
+      );
+      expect(versionFile).toBeDefined();
+      edit('startup-pack.js', 'Unknown command: dr', 'UNKNOWN COMMAND: dr');
+      edit(versionFile!, 'Node.js ${', 'NODE.JS ${');
+      const run = (args: string[]) =>
+        spawnSync(process.execPath, [join(copy, 'bin', 'dr'), ...args], { env: home.env, encoding: 'utf8' });
+      expect(run(['self', 'nosuch']).stderr).toContain('UNKNOWN COMMAND: dr self nosuch');
+      expect(run(['self', 'version']).stdout).toContain('NODE.JS ');
+    } finally {
+      home.cleanup();
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
