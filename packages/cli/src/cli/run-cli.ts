@@ -5,6 +5,7 @@ import { buildInfo, DrError, ExitCode } from '@dr/shared';
 import { Builtins, Cli, Command, type CommandClass, Option } from 'clipanion';
 import { type CommandFacts, declaredOptions } from '../telemetry/command-facts.ts';
 import { commandGroups, commandTree, loadCommands } from './command-tree.ts';
+import { compareNames } from './compare-names.ts';
 import type { DrContext } from './context.ts';
 import { GLOBAL_OPTIONS_HELP } from './dr-command.ts';
 import { isTerminal } from './standard-streams.ts';
@@ -57,6 +58,8 @@ export async function createCli(args: readonly string[] = []): Promise<Cli<DrCon
     binaryLabel: 'DataRobot CLI',
     binaryName: 'dr',
     binaryVersion: buildInfo.version,
+    // Help sorts categories and commands as clipanion would, without loading ICU's collation.
+    compareNames,
   });
   // Whether help and errors are in color: found out only when one is printed, as finding out
   // on a character device loads tty (patches/clipanion@3.2.1.patch reads it only then).
