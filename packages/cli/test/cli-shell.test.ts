@@ -1,6 +1,6 @@
 // The command shell, tested as a user meets it: bin/dr run as a child process.
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandTree, loadCommands } from '../src/cli/command-tree.ts';
@@ -168,7 +168,7 @@ describe('config file', () => {
   });
 });
 
-describe('closed pipes', () => {
+describe('closed and full outputs', () => {
   it('exits quietly with 0 when the reader of stdout goes away (`dr --help | head -1`)', async () => {
     const child = spawn(process.execPath, [DR_BIN, '--help'], {
       env: home.env,
@@ -193,5 +193,38 @@ describe('closed pipes', () => {
     expect(stderr).not.toContain('EPIPE');
     expect(stderr).not.toMatch(STACK_LINE);
     expect(code).toBe(0);
+  });
+
+  // A full disk: /dev/full takes nothing (ENOSPC).
+  const withFull = (args: string[], fd: 1 | 2) => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const stdio: ('pipe' | number)[] = ['pipe', 'pipe', 'pipe'];
+      stdio[fd] = full;
+      return spawnSync(process.execPath, [DR_BIN, ...args], {
+        env: home.env,
+        cwd: home.dir,
+        stdio,
+        encoding: 'utf8',
+      });
+    } finally {
+      closeSync(full);
+    }
+  };
+
+  it.runIf(existsSync('/dev/full'))('says in one line on stderr that output could not be written', () => {
+    for (const args of [['self', 'version'], ['--help'], ['self', 'version', '--help'], ['auth']]) {
+      const result = withFull(args, 1);
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toBe(
+        'Error: Cannot write the output (ENOSPC: no space left on device).\n',
+      );
+    }
+  });
+
+  it.runIf(existsSync('/dev/full'))('keeps its exit code when stderr takes nothing', () => {
+    const result = withFull(['nosuch'], 2);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
   });
 });

@@ -134,22 +134,34 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
     telemetry.commandStarted(facts());
   }
   let exitCode: number;
+  let unreported: unknown;
   if (command === undefined) {
     context.stderr.write(cli.error(usageError, { colored: false }));
     if (debug && usageError instanceof Error && usageError.stack)
       context.stderr.write(`${usageError.stack}\n`);
     exitCode = ExitCode.usage;
   } else {
-    exitCode = await cli.run(command, context);
-    // clipanion answers `<command> --help` with its own help command; add the global options.
-    if ((command.help || isHelpRequest(args)) && !(command instanceof ListCommandsCommand)) {
-      context.stdout.write(`\n${GLOBAL_OPTIONS_HELP}`);
+    try {
+      exitCode = await cli.run(command, context);
+      // clipanion answers `<command> --help` with its own help command; add the global options.
+      if ((command.help || isHelpRequest(args)) && !(command instanceof ListCommandsCommand)) {
+        context.stdout.write(`\n${GLOBAL_OPTIONS_HELP}`);
+      }
+    } catch (error) {
+      // Output that cannot be written (help to a full disk): clipanion's own report of it went
+      // to the same output, so it is said once, here, on stderr.
+      unreported = error;
+      exitCode = error instanceof DrError ? error.exitCode : ExitCode.failure;
+      context.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   }
   process.off('SIGINT', onInterrupt);
   // clipanion runs a command with a copy of the context: the failure is on the command's own.
   const failure =
-    command?.context.failure ?? usageError ?? (interrupted && exitCode !== 0 ? interruption() : undefined);
+    command?.context.failure ??
+    usageError ??
+    unreported ??
+    (interrupted && exitCode !== 0 ? interruption() : undefined);
   if (telemetry.active) telemetry.commandFinished(facts(), exitCode, failure);
   telemetry.finish();
   return exitCode;

@@ -6,6 +6,7 @@
 // before loading tty.
 import { fstatSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { DrError } from '@dr/shared';
 import { Cli } from 'clipanion';
 import { inactiveTelemetryRun } from '../telemetry/telemetry-run.ts';
 import type { DrContext } from './context.ts';
@@ -22,12 +23,19 @@ export function isTerminal(fd: number): boolean {
   return process.getBuiltinModule('node:tty').isatty(fd);
 }
 
+/** Output dr could not write, as one line: `Cannot write the output (ENOSPC: no space left on device).` */
+function outputFailure(error: unknown): DrError {
+  const reason = error instanceof Error ? error.message.replace(/, write$/, '') : String(error);
+  return new DrError('OUTPUT_UNWRITABLE', `Cannot write the output (${reason}).`, { cause: error });
+}
+
 /**
  * Writes to stdout or stderr directly. A reader that closes the pipe early (`dr --help | head
  * -1`) already has what it wanted: dr exits at once, quietly and with 0, so `set -o pipefail`
  * scripts do not fail. A descriptor left non-blocking by another program (EAGAIN) is handed to
  * Node's stream for the rest of the run, which waits for the reader. So is one whose events
- * someone listens to (readline, for a prompt).
+ * someone listens to (readline, for a prompt). Output that cannot be written otherwise (a full
+ * disk) is the command's failure, OUTPUT_UNWRITABLE; stderr that cannot be is left unsaid.
  */
 export class FdWriter {
   readonly #fd: 1 | 2;
@@ -64,8 +72,11 @@ export class FdWriter {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EPIPE') process.exit(0);
-        if (code !== 'EAGAIN') throw error;
-        return this.#useStream().write(bytes.subarray(written), done as WriteCallback);
+        if (code === 'EAGAIN') return this.#useStream().write(bytes.subarray(written), done as WriteCallback);
+        // stderr that takes nothing (2>/dev/full) leaves nowhere to say anything: the exit code
+        // still tells. Output that cannot be written is the command's failure.
+        if (this.#fd === 2) return true;
+        throw outputFailure(error);
       }
     }
     return this.#stream.write(chunk, done as WriteCallback);
