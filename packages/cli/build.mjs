@@ -47,16 +47,18 @@ const buildInfo = {
 };
 
 /**
- * `import process from 'node:process'` (env-paths has it) is the global process. Left as an
- * import, the CommonJS pass's interop would copy every property of process at start-up (about
- * half a millisecond). A named import from node:process fails the build (none is exported).
+ * env-paths's `import process from 'node:process'` is the global process. Left as an import, the
+ * CommonJS pass's interop would copy every property of process at start-up (about half a
+ * millisecond). Only env-paths's default import is rewritten: a namespace import elsewhere
+ * (`import * as p`) or a require('process') (yaml has one) wants the module object itself.
  */
 const globalProcess = {
   name: 'global-process',
   setup(builder) {
-    builder.onResolve({ filter: /^(node:)?process$/ }, ({ kind }) =>
-      // Only ES module imports: a require('process') (yaml has one) wants the object itself.
-      kind === 'import-statement' ? { path: 'process', namespace: 'global-process' } : undefined,
+    builder.onResolve({ filter: /^(node:)?process$/ }, ({ kind, importer }) =>
+      kind === 'import-statement' && /[\\/]env-paths[\\/]/.test(importer)
+        ? { path: 'process', namespace: 'global-process' }
+        : undefined,
     );
     builder.onLoad({ filter: /.*/, namespace: 'global-process' }, () => ({
       contents: 'export default globalThis.process;',

@@ -4,6 +4,15 @@ import { runCli } from './cli/run-cli.ts';
 import { processContext } from './cli/standard-streams.ts';
 
 // No top-level await: the bundle is CommonJS (bin/dr loads it without Node's ESM loader).
-void runCli(process.argv.slice(2), processContext()).then((exitCode) => {
-  process.exitCode = exitCode;
-});
+// runCli reports every failure itself; anything that still escapes is one line, not a dump.
+runCli(process.argv.slice(2), processContext()).then(
+  (exitCode) => {
+    process.exitCode = exitCode;
+  },
+  (error: unknown) => {
+    const debug = process.argv.includes('--debug');
+    const detail = error instanceof Error ? (debug ? error.stack : error.message) : String(error);
+    process.stderr.write(`Error: dr failed: ${detail}\n`);
+    process.exitCode = 1;
+  },
+);

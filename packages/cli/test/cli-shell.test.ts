@@ -90,6 +90,19 @@ describe('help and version', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).os).toBe(process.platform);
   });
+
+  it('accepts global options on a line that names no command', async () => {
+    const list = await runDr(['--verbose'], { env: home.env });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain('dr auth login');
+    const group = await runDr(['self', '--debug', '--disable-telemetry'], { env: home.env });
+    expect(group.code, group.stderr).toBe(0);
+    expect(group.stdout).toContain('dr self telemetry status');
+    expect(group.stdout).not.toContain('dr auth login');
+    const unknown = await runDr(['bogus', '--config', 'x.yaml'], { env: home.env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command: dr bogus.');
+  });
 });
 
 describe('errors', () => {
@@ -111,8 +124,9 @@ describe('errors', () => {
   });
 
   it('shows the stack of a usage error only under --debug', async () => {
-    const result = await runDr(['--debug', 'self', 'frobnicate'], { env: home.env });
+    const result = await runDr(['--debug', 'self', 'version', '--frobnicate'], { env: home.env });
     expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--frobnicate');
     expect(result.stderr).toMatch(STACK_LINE);
   });
 });

@@ -50,6 +50,30 @@ const HEAVY = [
   'internal/fs/promises',
 ];
 
+/** A copy of the built program (bin and dist) to damage or edit; run with `run(args)`. */
+function copyOfProgram(home: { env: NodeJS.ProcessEnv }) {
+  const root = mkdtempSync(join(tmpdir(), 'dr-copy-'));
+  cpSync(dirname(DR_BIN), join(root, 'bin'), { recursive: true });
+  cpSync(DIST, join(root, 'dist'), { recursive: true });
+  return {
+    dist: join(root, 'dist'),
+    run: (args: readonly string[]) =>
+      spawnSync(process.execPath, [join(root, 'bin', 'dr'), ...args], { env: home.env, encoding: 'utf8' }),
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** The built file that holds `self version`. */
+function versionFile(): string {
+  const files = readdirSync(DIST).filter(
+    (name) =>
+      name.endsWith('.js') &&
+      readFileSync(join(DIST, name), 'utf8').includes('Show the version of dr and where it runs'),
+  );
+  expect(files).toHaveLength(1);
+  return files[0]!;
+}
+
 async function builtinsLoadedBy(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string[]> {
   const record = join(scratch, `builtins-${Math.random().toString(36).slice(2)}.json`);
   const result = await runProgram([process.execPath, '--require', PROBE, DR_BIN, ...args], {
@@ -148,32 +172,60 @@ process.stdout.write(JSON.stringify({ caches, rejected }));
   it('is not used for a file changed after the build, even to the same length', () => {
     // A copy of the built program, with two texts changed in place (same lengths): one in the
     // start-up pack, one in the file of `self version`.
-    const copy = mkdtempSync(join(tmpdir(), 'dr-edited-'));
     const home = makeDrHome();
+    const copy = copyOfProgram(home);
     try {
-      cpSync(dirname(DR_BIN), join(copy, 'bin'), { recursive: true });
-      cpSync(DIST, join(copy, 'dist'), { recursive: true });
       const edit = (file: string, from: string, to: string) => {
-        const path = join(copy, 'dist', file);
+        const path = join(copy.dist, file);
         const text = readFileSync(path, 'utf8');
         expect(text, file).toContain(from);
         writeFileSync(path, text.replace(from, to));
       };
-      const versionFile = readdirSync(DIST).find(
-        (name) =>
-          name.endsWith('.js') &&
-          readFileSync(join(DIST, name), 'utf8').includes('Show the version of dr and where it runs'),
-      );
-      expect(versionFile).toBeDefined();
       edit('startup-pack.js', 'Unknown command: dr', 'UNKNOWN COMMAND: dr');
-      edit(versionFile!, 'Node.js ${', 'NODE.JS ${');
-      const run = (args: string[]) =>
-        spawnSync(process.execPath, [join(copy, 'bin', 'dr'), ...args], { env: home.env, encoding: 'utf8' });
+      edit(versionFile(), 'Node.js ${', 'NODE.JS ${');
+      const { run } = copy;
       expect(run(['self', 'nosuch']).stderr).toContain('UNKNOWN COMMAND: dr self nosuch');
       expect(run(['self', 'version']).stdout).toContain('NODE.JS ');
     } finally {
       home.cleanup();
-      rmSync(copy, { recursive: true, force: true });
+      copy.remove();
+    }
+  });
+});
+
+describe('a damaged install', () => {
+  it('says in one line that a command could not be loaded, and the other commands still run', () => {
+    // A copy of the built program without the file of `self version`.
+    const home = makeDrHome();
+    const copy = copyOfProgram(home);
+    try {
+      rmSync(join(copy.dist, versionFile()));
+      const { run } = copy;
+
+      for (const args of [
+        ['self', 'version'],
+        ['self', 'version', '--debug'],
+      ]) {
+        const broken = run(args);
+        expect(broken.status, broken.stderr).toBe(1);
+        expect(broken.stdout).toBe('');
+        const [first, ...rest] = broken.stderr.trimEnd().split('\n');
+        expect(first).toMatch(
+          /^Error: dr could not load its commands: .*version-\w+\.js.* \(reinstall dr\)$/,
+        );
+        // The stack only under --debug; never Node's unhandled-rejection report.
+        if (args.includes('--debug')) expect(rest.join('\n')).toMatch(/^\s+at /m);
+        else expect(rest).toEqual([]);
+        expect(broken.stderr).not.toContain('triggerUncaughtException');
+      }
+
+      const other = run(['auth', 'check']);
+      expect(other.stderr).toContain('No DataRobot URL is configured');
+      expect(other.status).toBe(5);
+      expect(run(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
+    } finally {
+      home.cleanup();
+      copy.remove();
     }
   });
 });

@@ -1,6 +1,6 @@
 // Every command of dr, grouped by its first word. One class per file under src/commands/, the
 // file's path mirroring the command's path. The tree holds each command's path and how to load
-// its class: a command line loads only the classes it can reach (one, usually), which keeps
+// its class: a command line loads only the classes it can reach (see createCli), which keeps
 // the others' code out of every start. A test checks each path against its class's `paths`.
 import type { CommandClass } from 'clipanion';
 import type { DrContext } from './context.ts';

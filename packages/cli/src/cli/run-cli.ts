@@ -7,7 +7,7 @@ import { type CommandFacts, declaredOptions } from '../telemetry/command-facts.t
 import { commandGroups, commandTree, loadCommands } from './command-tree.ts';
 import { compareNames } from './compare-names.ts';
 import type { DrContext } from './context.ts';
-import { GLOBAL_OPTIONS_HELP } from './dr-command.ts';
+import { DrCommand, GLOBAL_OPTIONS_HELP } from './dr-command.ts';
 import { isTerminal } from './standard-streams.ts';
 import {
   beginTelemetry,
@@ -24,12 +24,13 @@ const GLOBAL_VALUE_FLAGS = new Set(GLOBAL_OPTIONS.filter((o) => o.takesValue).fl
 
 /**
  * `dr`, `dr --help`, and a group alone (`dr self`, `dr self telemetry`): the list of commands.
- * A group followed by a word that is no command of it is an unknown command.
+ * A group followed by a word that is no command of it is an unknown command. It takes the
+ * global options like every command (`dr --debug`, `dr self --verbose`).
  */
-class ListCommandsCommand extends Command<DrContext> {
+class ListCommandsCommand extends DrCommand {
   static override paths = [Command.Default, ['-h'], ['--help'], ...groupPaths()];
   rest = Option.Rest();
-  async execute(): Promise<number> {
+  protected async run(): Promise<number> {
     const list = `${this.cli.usage(null)}\n${GLOBAL_OPTIONS_HELP}`;
     if (this.rest.length === 0) {
       this.context.stdout.write(list);
@@ -50,8 +51,9 @@ function groupPaths(): string[][] {
 /**
  * Builds the CLI for one command line. Loading command classes and compiling clipanion's state
  * machine cost time at every start, so only what `args` can reach is loaded and registered: the
- * command whose path the line starts with; failing that, the group it names (or every command)
- * with the help and version builtins, so help, "unknown command" and suggestions stay complete.
+ * command whose path the line starts with; `dr --version` alone, the version builtin alone;
+ * failing those, the group the line names (or every command) with the list and version
+ * commands, so help, "unknown command" and suggestions stay complete.
  */
 export async function createCli(args: readonly string[] = []): Promise<Cli<DrContext>> {
   const cli = new Cli<DrContext>({
@@ -83,6 +85,7 @@ async function commandsReachableFrom(args: readonly string[]): Promise<CommandCl
   );
   if (named.length > 0) return loadCommands(named);
   const first = args[0];
+  if (args.length === 1 && (first === '--version' || first === '-v')) return [Builtins.VersionCommand];
   const group =
     first !== undefined && Object.hasOwn(commandGroups, first)
       ? commandGroups[first as keyof typeof commandGroups]
@@ -96,7 +99,16 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   const { debug } = globals;
   // Stacks point into the minified bundle; under --debug map them back to the sources.
   if (debug) process.setSourceMapsEnabled(true);
-  const cli = await createCli(args);
+  let cli: Cli<DrContext>;
+  try {
+    cli = await createCli(args);
+  } catch (error) {
+    // A part of the installed program is missing or unreadable: say so in one line.
+    const [firstLine] = messageOf(error).split('\n', 1);
+    context.stderr.write(`Error: dr could not load its commands: ${firstLine} (reinstall dr)\n`);
+    if (debug && error instanceof Error && error.stack) context.stderr.write(`${error.stack}\n`);
+    return ExitCode.failure;
+  }
   let command: Command<DrContext> | undefined;
   let usageError: unknown;
   try {
@@ -152,7 +164,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
       // to the same output, so it is said once, here, on stderr.
       unreported = error;
       exitCode = error instanceof DrError ? error.exitCode : ExitCode.failure;
-      context.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+      context.stderr.write(`Error: ${messageOf(error)}\n`);
     }
   }
   process.off('SIGINT', onInterrupt);
@@ -165,6 +177,10 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   if (telemetry.active) telemetry.commandFinished(facts(), exitCode, failure);
   telemetry.finish();
   return exitCode;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function interruption(): DrError {
