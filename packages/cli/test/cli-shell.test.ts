@@ -34,6 +34,20 @@ describe('help and version', () => {
     expect(group.stdout).not.toContain('dr auth login');
   });
 
+  it("answers `--help` after a group with the group's list, and after an unknown word with an error", async () => {
+    const auth = await runDr(['auth', '--help'], { env: home.env });
+    expect(auth.code, auth.stderr).toBe(0);
+    expect(auth.stdout).toContain('dr auth check');
+    expect(auth.stdout).not.toContain('dr self version');
+    const telemetry = await runDr(['self', 'telemetry', '-h'], { env: home.env });
+    expect(telemetry.code, telemetry.stderr).toBe(0);
+    expect(telemetry.stdout).toContain('dr self telemetry flush');
+    expect(telemetry.stdout).not.toContain('dr auth check');
+    const unknown = await runDr(['bogus', '--help'], { env: home.env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command: dr bogus.');
+  });
+
   it('knows each command by the path its class declares, without loading it', async () => {
     const classes = await loadCommands(commandTree);
     expect(classes.map((command) => command.paths)).toEqual(commandTree.map((entry) => entry.paths));

@@ -93,3 +93,12 @@ export const commandTree: readonly CommandEntry[] = Object.values(commandGroups)
 export function loadCommands(entries: readonly CommandEntry[]): Promise<CommandClass<DrContext>[]> {
   return Promise.all(entries.map((entry) => entry.load()));
 }
+
+/** The commands whose path `args` starts with (a command path, then its options and operands). */
+export function commandsNamedBy(args: readonly string[]): CommandEntry[] {
+  return commandTree.filter((command) =>
+    command.paths.some(
+      (path) => path.length <= args.length && path.every((word, index) => args[index] === word),
+    ),
+  );
+}

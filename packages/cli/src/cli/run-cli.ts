@@ -4,7 +4,7 @@
 import { buildInfo, DrError, ExitCode } from '@dr/shared';
 import { Builtins, Cli, Command, type CommandClass, Option } from 'clipanion';
 import { type CommandFacts, declaredOptions } from '../telemetry/command-facts.ts';
-import { commandGroups, commandTree, loadCommands } from './command-tree.ts';
+import { commandGroups, commandsNamedBy, commandTree, loadCommands } from './command-tree.ts';
 import { compareNames } from './compare-names.ts';
 import type { DrContext } from './context.ts';
 import { DrCommand, GLOBAL_OPTIONS_HELP } from './dr-command.ts';
@@ -78,11 +78,7 @@ export async function createCli(args: readonly string[] = []): Promise<Cli<DrCon
 }
 
 async function commandsReachableFrom(args: readonly string[]): Promise<CommandClass<DrContext>[]> {
-  const named = commandTree.filter((command) =>
-    command.paths.some(
-      (path) => path.length <= args.length && path.every((word, index) => args[index] === word),
-    ),
-  );
+  const named = commandsNamedBy(args);
   if (named.length > 0) return loadCommands(named);
   const first = args[0];
   if (args.length === 1 && (first === '--version' || first === '-v')) return [Builtins.VersionCommand];
@@ -94,7 +90,7 @@ async function commandsReachableFrom(args: readonly string[]): Promise<CommandCl
 }
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
-  const args = moveLeadingGlobalFlags(argv);
+  const args = helpOfListAsList(moveLeadingGlobalFlags(argv));
   const globals = globalOptionsOf(args);
   const { debug } = globals;
   // Stacks point into the minified bundle; under --debug map them back to the sources.
@@ -185,6 +181,20 @@ function messageOf(error: unknown): string {
 
 function interruption(): DrError {
   return new DrError('INTERRUPTED', 'Interrupted.', { exitCode: ExitCode.interrupted });
+}
+
+/**
+ * `dr auth --help` is `dr auth`: the list of the group's commands (clipanion would print the help
+ * of the list command itself, which is empty). Likewise `dr bogus --help` is `dr bogus`.
+ */
+function helpOfListAsList(args: string[]): string[] {
+  if (!isHelpRequest(args) || commandsNamedBy(args).length > 0) return args;
+  const end = args.indexOf('--');
+  const line = end === -1 ? args : args.slice(0, end);
+  const rest = end === -1 ? [] : args.slice(end);
+  const withoutHelp = line.filter((arg) => arg !== '--help' && arg !== '-h');
+  // `dr --help` alone stays as it is (the list command answers to it).
+  return withoutHelp.length === 0 ? args : [...withoutHelp, ...rest];
 }
 
 function isHelpRequest(args: readonly string[]): boolean {
