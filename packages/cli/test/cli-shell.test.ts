@@ -137,6 +137,20 @@ describe('errors', () => {
     expect(unknown.stderr).not.toMatch(STACK_LINE);
   });
 
+  it('answers a bad option on a line that names no command with the reason and where to look', async () => {
+    for (const args of [['--frobnicate'], ['auth', '--frobnicate'], ['--config']]) {
+      const result = await runDr(args, { env: home.env });
+      expect(result.code).toBe(2);
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines, args.join(' ')).toHaveLength(2);
+      expect(lines[0]).toMatch(/^Unknown Syntax Error: .*\.$/);
+      expect(lines[1]).toBe('Run `dr --help` to see every command.');
+    }
+    const named = await runDr(['self', 'version', 'extra'], { env: home.env });
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('$ dr self version [--output-format #0]');
+  });
+
   it('shows the stack of a usage error only under --debug', async () => {
     const result = await runDr(['--debug', 'self', 'version', '--frobnicate'], { env: home.env });
     expect(result.code).toBe(2);

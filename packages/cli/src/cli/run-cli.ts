@@ -144,7 +144,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   let exitCode: number;
   let unreported: unknown;
   if (command === undefined) {
-    context.stderr.write(cli.error(usageError, { colored: false }));
+    context.stderr.write(usageErrorText(cli, usageError, args));
     if (debug && usageError instanceof Error && usageError.stack)
       context.stderr.write(`${usageError.stack}\n`);
     exitCode = ExitCode.usage;
@@ -173,6 +173,18 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   if (telemetry.active) telemetry.commandFinished(facts(), exitCode, failure);
   telemetry.finish();
   return exitCode;
+}
+
+/**
+ * clipanion's report of a usage error. On a line that names no command (`dr --frobnicate`,
+ * `dr auth --config`) it would follow with the usage of every candidate, the list command's
+ * being an empty `$ dr ...`: the reason and where to look are said instead.
+ */
+function usageErrorText(cli: Cli<DrContext>, error: unknown, args: readonly string[]): string {
+  const text = cli.error(error, { colored: false });
+  if (commandsNamedBy(args).length > 0) return text;
+  const [reason = ''] = text.split('\n', 1);
+  return `${reason.replace(/; did you mean one of:$/, '.')}\nRun \`dr --help\` to see every command.\n`;
 }
 
 function messageOf(error: unknown): string {
