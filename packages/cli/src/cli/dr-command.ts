@@ -5,10 +5,7 @@ import { DrError, type DrPaths, ExitCode } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { isEnum } from 'typanion';
 import type { DrContext } from './context.ts';
-import { globalOptionDescription, globalOptionsHelp } from './global-options.ts';
-
-/** The global options, listed once under every help text (they are hidden from each usage line). */
-export const GLOBAL_OPTIONS_HELP = globalOptionsHelp();
+import { globalOptionDescription } from './global-options.ts';
 
 export abstract class DrCommand extends Command<DrContext> {
   config = Option.String('--config', {

@@ -7,7 +7,8 @@ import { type CommandFacts, declaredOptions } from '../telemetry/command-facts.t
 import { commandGroups, commandsNamedBy, commandTree, loadCommands } from './command-tree.ts';
 import { compareNames } from './compare-names.ts';
 import type { DrContext } from './context.ts';
-import { DrCommand, GLOBAL_OPTIONS_HELP } from './dr-command.ts';
+import { DrCommand } from './dr-command.ts';
+import { globalOptionsHelp } from './global-options.ts';
 import { isTerminal } from './standard-streams.ts';
 import {
   beginTelemetry,
@@ -31,7 +32,7 @@ class ListCommandsCommand extends DrCommand {
   static override paths = [Command.Default, ['-h'], ['--help'], ...groupPaths()];
   rest = Option.Rest();
   protected async run(): Promise<number> {
-    const list = `${this.cli.usage(null)}\n${GLOBAL_OPTIONS_HELP}`;
+    const list = `${this.cli.usage(null)}\n${globalOptionsHelp()}`;
     if (this.rest.length === 0) {
       this.context.stdout.write(list);
       return ExitCode.ok;
@@ -153,7 +154,8 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
       exitCode = await cli.run(command, context);
       // clipanion answers `<command> --help` with its own help command; add the global options.
       if ((command.help || isHelpRequest(args)) && !(command instanceof ListCommandsCommand)) {
-        context.stdout.write(`\n${GLOBAL_OPTIONS_HELP}`);
+        // The global options, listed once under every help text (hidden from each usage line).
+        context.stdout.write(`\n${globalOptionsHelp()}`);
       }
     } catch (error) {
       // Output that cannot be written (help to a full disk): clipanion's own report of it went
