@@ -38,8 +38,32 @@ Command: \`node bench/startup.mjs\` (${rounds} paired rounds, shuffled order, te
 
 Median of per-round ratios: **${ratio.toFixed(2)}×** (target ≤ 1.25×: ${verdict}). For reference, the ratio of the two medians: ${(drTimes.median / node.median).toFixed(2)}×, and the median added time: ${fmt(median(samples['dr self version'].map((ms, i) => ms - samples['node -e 0'][i])))} ms.
 `;
-  writeSection('startup', table);
-  process.stdout.write(table);
+  // Lines that load more than one command (every command, or a group's), for reference: no
+  // target, but a change that makes them slower shows here (options declared on the list
+  // command once cost `dr --help` 30 ms).
+  const listRounds = Math.max(10, Math.round(rounds / 5));
+  const lists = timePaired(
+    {
+      'node -e 0': { command: process.execPath, args: ['-e', '0'], env },
+      'dr --help': { command: process.execPath, args: [dr, '--help'], env },
+      'dr self': { command: process.execPath, args: [dr, 'self'], env },
+    },
+    { rounds: listRounds },
+  );
+  const listRows = ['dr --help', 'dr self'].map((name) => {
+    const times = summarize(lists[name]);
+    const added = median(lists[name].map((ms, i) => ms - lists['node -e 0'][i]));
+    return `| \`${name}\` | ${fmt(times.median)} | ${fmt(times.p95)} | ${fmt(added)} |`;
+  });
+  const listTable = `
+For reference (no target): lines that list commands, ${listRounds} paired rounds.
+
+| line | median ms | p95 ms | added to \`node -e 0\`, median ms |
+| --- | --- | --- | --- |
+${listRows.join('\n')}
+`;
+  writeSection('startup', table + listTable);
+  process.stdout.write(table + listTable);
 } finally {
   rmSync(home, { recursive: true, force: true });
 }

@@ -4,10 +4,15 @@
 import { buildInfo, DrError, ExitCode } from '@dr/shared';
 import { Builtins, Cli, Command, type CommandClass, Option } from 'clipanion';
 import { type CommandFacts, declaredOptions } from '../telemetry/command-facts.ts';
-import { commandGroups, commandsNamedBy, commandTree, loadCommands } from './command-tree.ts';
+import {
+  type CommandEntry,
+  commandGroups,
+  commandsNamedBy,
+  commandTree,
+  loadCommands,
+} from './command-tree.ts';
 import { compareNames } from './compare-names.ts';
 import type { DrContext } from './context.ts';
-import { DrCommand } from './dr-command.ts';
 import { globalOptionsHelp } from './global-options.ts';
 import { isTerminal } from './standard-streams.ts';
 import {
@@ -18,6 +23,9 @@ import {
   mayAskForConsent,
 } from './telemetry-middleware.ts';
 
+/** The groups alone, each a line that lists its commands (`dr self`, `dr self telemetry`). */
+const LIST_PATHS: string[][] = [...Object.keys(commandGroups).map((group) => [group]), ['self', 'telemetry']];
+
 /** Options that every command takes; accepted before the command path too (`dr --debug auth check`). */
 const GLOBAL_OPTIONS = declaredOptions(GLOBAL_OPTION_DEFINITIONS);
 const GLOBAL_BOOLEAN_FLAGS = new Set(GLOBAL_OPTIONS.filter((o) => !o.takesValue).flatMap((o) => o.names));
@@ -25,14 +33,15 @@ const GLOBAL_VALUE_FLAGS = new Set(GLOBAL_OPTIONS.filter((o) => o.takesValue).fl
 
 /**
  * `dr`, `dr --help`, and a group alone (`dr self`, `dr self telemetry`): the list of commands.
- * A group followed by a word that is no command of it is an unknown command. It takes the
- * global options like every command (`dr --debug`, `dr self --verbose`).
+ * A group followed by a word that is no command of it is an unknown command. It declares no
+ * option: the runner takes the global options off such a line (`dr --debug`, `dr self
+ * --verbose`), as options on each of its nine paths would make `dr --help` 30 ms slower.
  */
-class ListCommandsCommand extends DrCommand {
-  static override paths = [Command.Default, ['-h'], ['--help'], ...groupPaths()];
+class ListCommandsCommand extends Command<DrContext> {
+  static override paths = [Command.Default, ['-h'], ['--help'], ...LIST_PATHS];
   rest = Option.Rest();
-  protected async run(): Promise<number> {
-    const list = `${this.cli.usage(null)}\n${globalOptionsHelp()}`;
+  async execute(): Promise<number> {
+    const list = await listOfCommands(this.path);
     if (this.rest.length === 0) {
       this.context.stdout.write(list);
       return ExitCode.ok;
@@ -45,18 +54,43 @@ class ListCommandsCommand extends DrCommand {
   }
 }
 
-function groupPaths(): string[][] {
-  return [...Object.keys(commandGroups).map((group) => [group]), ['self', 'telemetry']];
+/** The commands a list line names: its group's (`dr auth`, `dr self telemetry`), or all. */
+function commandsOfGroup(first: string | undefined): readonly CommandEntry[] {
+  return first !== undefined && Object.hasOwn(commandGroups, first)
+    ? commandGroups[first as keyof typeof commandGroups]
+    : commandTree;
+}
+
+/** The list `dr --help` prints: the usage of each command `path` lists, then the global options. */
+async function listOfCommands(path: readonly string[]): Promise<string> {
+  return `${(await listingCli(path)).usage(null)}\n${globalOptionsHelp()}`;
+}
+
+/**
+ * The CLI that lists the commands of the group `path` names (or all): they are registered with a
+ * CLI of their own, which is never asked to parse, so their state machine is never built.
+ */
+export async function listingCli(path: readonly string[]): Promise<Cli<DrContext>> {
+  const listing = newCli();
+  for (const command of await loadCommands(commandsOfGroup(path[0]))) listing.register(command);
+  return listing;
 }
 
 /**
  * Builds the CLI for one command line. Loading command classes and compiling clipanion's state
  * machine cost time at every start, so only what `args` can reach is loaded and registered: the
- * command whose path the line starts with; `dr --version` alone, the version builtin alone;
- * failing those, the group the line names (or every command) with the list and version
- * commands, so help, "unknown command" and suggestions stay complete.
+ * command whose path the line starts with; `dr --version` alone, the version builtin alone; a
+ * list line (`dr`, `dr --help`, `dr self`), the list command alone (it loads what it lists).
+ * Any other line registers the group it names (or every command) with the list and version
+ * commands, so "unknown command", suggestions and options before a path still work.
  */
 export async function createCli(args: readonly string[] = []): Promise<Cli<DrContext>> {
+  const cli = newCli();
+  for (const command of await commandsReachableFrom(args)) cli.register(command);
+  return cli;
+}
+
+function newCli(): Cli<DrContext> {
   const cli = new Cli<DrContext>({
     binaryLabel: 'DataRobot CLI',
     binaryName: 'dr',
@@ -74,7 +108,6 @@ export async function createCli(args: readonly string[] = []): Promise<Cli<DrCon
     },
     configurable: true,
   });
-  for (const command of await commandsReachableFrom(args)) cli.register(command);
   return cli;
 }
 
@@ -83,16 +116,20 @@ async function commandsReachableFrom(args: readonly string[]): Promise<CommandCl
   if (named.length > 0) return loadCommands(named);
   const first = args[0];
   if (args.length === 1 && (first === '--version' || first === '-v')) return [Builtins.VersionCommand];
-  const group =
-    first !== undefined && Object.hasOwn(commandGroups, first)
-      ? commandGroups[first as keyof typeof commandGroups]
-      : commandTree;
-  return [ListCommandsCommand, Builtins.VersionCommand, ...(await loadCommands(group))];
+  if (isListLine(args)) return [ListCommandsCommand];
+  return [ListCommandsCommand, Builtins.VersionCommand, ...(await loadCommands(commandsOfGroup(first)))];
+}
+
+function isListLine(args: readonly string[]): boolean {
+  if (args.length === 0) return true;
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) return true;
+  return LIST_PATHS.some((path) => path.length === args.length && path.every((word, i) => args[i] === word));
 }
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
-  const args = helpOfListAsList(moveLeadingGlobalFlags(argv));
-  const globals = globalOptionsOf(args);
+  const line = moveLeadingGlobalFlags(argv);
+  const globals = globalOptionsOf(line);
+  const args = withoutListOptions(line);
   const { debug } = globals;
   // Stacks point into the minified bundle; under --debug map them back to the sources.
   if (debug) process.setSourceMapsEnabled(true);
@@ -198,17 +235,29 @@ function interruption(): DrError {
 }
 
 /**
- * `dr auth --help` is `dr auth`: the list of the group's commands (clipanion would print the help
- * of the list command itself, which is empty). Likewise `dr bogus --help` is `dr bogus`.
+ * A line that names no command is for the list command, which takes no option: the global
+ * options (already read) come off it, and so does `--help` after a group (`dr auth --help` is
+ * `dr auth`, the group's list; clipanion would print the list command's own, empty, help).
+ * `dr --help` alone stays as it is: the list command answers to it.
  */
-function helpOfListAsList(args: string[]): string[] {
-  if (!isHelpRequest(args) || commandsNamedBy(args).length > 0) return args;
+function withoutListOptions(args: string[]): string[] {
+  if (commandsNamedBy(args).length > 0) return args;
   const end = args.indexOf('--');
   const line = end === -1 ? args : args.slice(0, end);
-  const rest = end === -1 ? [] : args.slice(end);
-  const withoutHelp = line.filter((arg) => arg !== '--help' && arg !== '-h');
-  // `dr --help` alone stays as it is (the list command answers to it).
-  return withoutHelp.length === 0 ? args : [...withoutHelp, ...rest];
+  const kept: string[] = [];
+  for (let index = 0; index < line.length; index += 1) {
+    const arg = line[index]!;
+    const name = arg.split('=', 1)[0]!;
+    if (GLOBAL_BOOLEAN_FLAGS.has(arg) || (GLOBAL_VALUE_FLAGS.has(name) && arg.includes('='))) continue;
+    if (GLOBAL_VALUE_FLAGS.has(arg) && index + 1 < line.length) {
+      index += 1;
+      continue;
+    }
+    if (arg === '--help' || arg === '-h') continue;
+    kept.push(arg);
+  }
+  if (kept.length === 0 && line.some((arg) => arg === '--help' || arg === '-h')) kept.push('--help');
+  return end === -1 ? kept : [...kept, ...args.slice(end)];
 }
 
 function isHelpRequest(args: readonly string[]): boolean {

@@ -2,7 +2,7 @@
 // and must not need ICU for dr's own categories and commands.
 import { describe, expect, it } from 'vitest';
 import { compareNames, plainOrder } from '../../src/cli/compare-names.ts';
-import { createCli } from '../../src/cli/run-cli.ts';
+import { listingCli } from '../../src/cli/run-cli.ts';
 
 const icu = (a: string, b: string) =>
   Math.sign(a.localeCompare(b, 'en', { usage: 'sort', caseFirst: 'upper' }));
@@ -38,7 +38,7 @@ describe('the order of names in help', () => {
   });
 
   it('needs no ICU to sort the categories and commands of `dr --help`', async () => {
-    const cli = await createCli(['--help']);
+    const cli = await listingCli([]);
     const compared: [string, string][] = [];
     const sorting = cli as unknown as { compareNames: (a: string, b: string) => number };
     const own = sorting.compareNames;
