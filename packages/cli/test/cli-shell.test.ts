@@ -1,7 +1,7 @@
 // The command shell, tested as a user meets it: bin/dr run as a child process.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandTree, loadCommands } from '../src/cli/command-tree.ts';
 import { DR_BIN, type DrHome, makeDrHome, runDr } from './support/run-dr.ts';
@@ -46,6 +46,36 @@ describe('help and version', () => {
     const unknown = await runDr(['bogus', '--help'], { env: home.env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown command: dr bogus.');
+  });
+
+  it("answers `--help` anywhere in a command's path with that command's help, never by running it", async () => {
+    for (const [args, description] of [
+      [['auth', '--help', 'logout'], 'Forget the stored DataRobot API token'],
+      [['--help', 'self', 'telemetry', 'disable'], 'Turn usage telemetry off'],
+      [
+        ['-h', 'self', 'telemetry', 'status'],
+        'Show whether telemetry is on, why, and what is waiting to be sent',
+      ],
+      [['self', '--help', 'version'], 'Show the version of dr and where it runs'],
+      [['--output-format', 'json', 'self', 'version', '--help'], 'Show the version of dr and where it runs'],
+    ] as const) {
+      const result = await runDr(args, { env: home.env });
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.stdout.split('\n', 1)[0], args.join(' ')).toBe(description);
+      expect(result.stdout).toContain('Global options');
+    }
+    // Nothing ran: telemetry was not turned off.
+    expect(existsSync(home.configFile)).toBe(false);
+  });
+
+  it('keeps the global options of a command named after other options', async () => {
+    const config = join(home.dir, 'elsewhere.yaml');
+    const result = await runDr(['--config', config, '--reason', 'testing', 'self', 'telemetry', 'disable'], {
+      env: home.env,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(config, 'utf8')).toContain('enabled: false');
+    expect(existsSync(home.configFile)).toBe(false);
   });
 
   it('knows each command by the path its class declares, without loading it', async () => {
@@ -138,13 +168,16 @@ describe('errors', () => {
   });
 
   it('answers a bad option on a line that names no command with the reason and where to look', async () => {
-    for (const args of [['--frobnicate'], ['auth', '--frobnicate'], ['--config']]) {
+    for (const [args, reason] of [
+      [['--frobnicate'], 'Unknown Syntax Error: Unsupported option name ("--frobnicate").'],
+      [['auth', '--frobnicate'], 'Unknown Syntax Error: Unsupported option name ("--frobnicate").'],
+      [['--config'], 'Unknown Syntax Error: Not enough arguments to option --config.'],
+      [['auth', '--config'], 'Unknown Syntax Error: Not enough arguments to option --config.'],
+      [['--', '--help'], 'Ambiguous Syntax Error: No command matches `dr -- --help`.'],
+    ] as const) {
       const result = await runDr(args, { env: home.env });
       expect(result.code).toBe(2);
-      const lines = result.stderr.trimEnd().split('\n');
-      expect(lines, args.join(' ')).toHaveLength(2);
-      expect(lines[0]).toMatch(/^Unknown Syntax Error: .*\.$/);
-      expect(lines[1]).toBe('Run `dr --help` to see every command.');
+      expect(result.stderr, args.join(' ')).toBe(`${reason}\nRun \`dr --help\` to see every command.\n`);
     }
     const named = await runDr(['self', 'version', 'extra'], { env: home.env });
     expect(named.code).toBe(2);

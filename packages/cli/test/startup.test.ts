@@ -202,14 +202,22 @@ describe('a damaged install', () => {
       rmSync(join(copy.dist, versionFile()));
       const { run } = copy;
 
+      // The command itself, and the lines that list it (every command, its group).
       for (const args of [
         ['self', 'version'],
         ['self', 'version', '--debug'],
+        ['--help'],
+        ['self'],
+        ['self', '--debug'],
       ]) {
         const broken = run(args);
         expect(broken.status, broken.stderr).toBe(1);
         expect(broken.stdout).toBe('');
-        const [first, ...rest] = broken.stderr.trimEnd().split('\n');
+        // (--debug adds a line saying whether telemetry records.)
+        const [first, ...rest] = broken.stderr
+          .trimEnd()
+          .split('\n')
+          .filter((line) => !line.startsWith('[telemetry]'));
         expect(first).toMatch(
           /^Error: dr could not load its commands: .*version-\w+\.js.* \(reinstall dr\)$/,
         );

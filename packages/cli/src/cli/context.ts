@@ -28,6 +28,8 @@ export interface DrContext extends BaseContext {
   telemetry: CommandTelemetry;
   /** The error a command failed with, left here by DrCommand for the runner's telemetry. */
   failure?: unknown;
+  /** Whether the line has --debug, set by the runner for the commands that declare no option. */
+  debug?: boolean;
 }
 
 /**

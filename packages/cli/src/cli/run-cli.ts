@@ -41,7 +41,14 @@ class ListCommandsCommand extends Command<DrContext> {
   static override paths = [Command.Default, ['-h'], ['--help'], ...LIST_PATHS];
   rest = Option.Rest();
   async execute(): Promise<number> {
-    const list = await listOfCommands(this.path);
+    let list: string;
+    try {
+      list = await listOfCommands(this.path);
+    } catch (error) {
+      this.context.failure = error;
+      this.context.stderr.write(loadFailureText(error, this.context.debug === true));
+      return ExitCode.failure;
+    }
     if (this.rest.length === 0) {
       this.context.stdout.write(list);
       return ExitCode.ok;
@@ -138,9 +145,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
     cli = await createCli(args);
   } catch (error) {
     // A part of the installed program is missing or unreadable: say so in one line.
-    const [firstLine] = messageOf(error).split('\n', 1);
-    context.stderr.write(`Error: dr could not load its commands: ${firstLine} (reinstall dr)\n`);
-    if (debug && error instanceof Error && error.stack) context.stderr.write(`${error.stack}\n`);
+    context.stderr.write(loadFailureText(error, debug));
     return ExitCode.failure;
   }
   let command: Command<DrContext> | undefined;
@@ -162,6 +167,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
     () => command !== undefined && mayAskForConsent(command, facts(), args),
   );
   context.telemetry = telemetry;
+  context.debug = debug;
   // Ctrl-C still records how the command ended. A command that handles Ctrl-C itself (task run
   // waits for its task, auth login closes its listener) finishes in its own way and its own
   // exit code is recorded below; otherwise the run ends here with 130, as the shell expects.
@@ -217,13 +223,35 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
 /**
  * clipanion's report of a usage error. On a line that names no command (`dr --frobnicate`,
  * `dr auth --config`) it would follow with the usage of every candidate, the list command's
- * being an empty `$ dr ...`: the reason and where to look are said instead.
+ * being an empty `$ dr ...`: one reason and where to look are said instead.
  */
 function usageErrorText(cli: Cli<DrContext>, error: unknown, args: readonly string[]): string {
   const text = cli.error(error, { colored: false });
   if (commandsNamedBy(args).length > 0) return text;
-  const [reason = ''] = text.split('\n', 1);
-  return `${reason.replace(/; did you mean one of:$/, '.')}\nRun \`dr --help\` to see every command.\n`;
+  const [first = ''] = text.split('\n', 1);
+  const label = first.slice(0, first.indexOf(': ') + 2);
+  const last = lineOf(args).at(-1);
+  let reason = first;
+  if (last !== undefined && GLOBAL_VALUE_FLAGS.has(last)) {
+    reason = `${label}Not enough arguments to option ${last}.`;
+  } else if (first.endsWith(':')) {
+    // "Command not found; did you mean (one of):", "Cannot find which to pick amongst …:"
+    reason = `${label}No command matches \`dr ${args.join(' ')}\`.`;
+  }
+  return `${reason}\nRun \`dr --help\` to see every command.\n`;
+}
+
+/** The words of `args` before a `--` separator. */
+function lineOf(args: readonly string[]): readonly string[] {
+  const end = args.indexOf('--');
+  return end === -1 ? args : args.slice(0, end);
+}
+
+/** A part of the installed program is missing or unreadable: one line (and the stack under --debug). */
+function loadFailureText(error: unknown, debug: boolean): string {
+  const [firstLine] = messageOf(error).split('\n', 1);
+  const stack = debug && error instanceof Error && error.stack ? `${error.stack}\n` : '';
+  return `Error: dr could not load its commands: ${firstLine} (reinstall dr)\n${stack}`;
 }
 
 function messageOf(error: unknown): string {
@@ -235,29 +263,35 @@ function interruption(): DrError {
 }
 
 /**
- * A line that names no command is for the list command, which takes no option: the global
- * options (already read) come off it, and so does `--help` after a group (`dr auth --help` is
- * `dr auth`, the group's list; clipanion would print the list command's own, empty, help).
- * `dr --help` alone stays as it is: the list command answers to it.
+ * A line whose first words name no command. The list command takes no option, so on a line for
+ * it the global options (already read) come off, and so does `--help` after a group (`dr auth
+ * --help` is `dr auth`, the group's list; clipanion would print the list command's own, empty,
+ * help). `--help` among a command's path asks for that command's help (`dr auth --help
+ * logout`). A line that names a command after options (`dr --output-format json self version`)
+ * is left to clipanion as it is.
  */
 function withoutListOptions(args: string[]): string[] {
   if (commandsNamedBy(args).length > 0) return args;
-  const end = args.indexOf('--');
-  const line = end === -1 ? args : args.slice(0, end);
+  const line = lineOf(args);
+  const separated = args.slice(line.length);
+  const isHelp = (arg: string) => arg === '--help' || arg === '-h';
+  const withoutHelp = line.filter((arg) => !isHelp(arg));
+  const askedHelp = withoutHelp.length < line.length;
+  if (askedHelp && commandsNamedBy(withoutHelp).length > 0) return [...withoutHelp, '--help', ...separated];
   const kept: string[] = [];
-  for (let index = 0; index < line.length; index += 1) {
-    const arg = line[index]!;
+  for (let index = 0; index < withoutHelp.length; index += 1) {
+    const arg = withoutHelp[index]!;
     const name = arg.split('=', 1)[0]!;
     if (GLOBAL_BOOLEAN_FLAGS.has(arg) || (GLOBAL_VALUE_FLAGS.has(name) && arg.includes('='))) continue;
-    if (GLOBAL_VALUE_FLAGS.has(arg) && index + 1 < line.length) {
+    if (GLOBAL_VALUE_FLAGS.has(arg) && index + 1 < withoutHelp.length) {
       index += 1;
       continue;
     }
-    if (arg === '--help' || arg === '-h') continue;
     kept.push(arg);
   }
-  if (kept.length === 0 && line.some((arg) => arg === '--help' || arg === '-h')) kept.push('--help');
-  return end === -1 ? kept : [...kept, ...args.slice(end)];
+  if (kept.some((_, start) => commandsNamedBy(kept.slice(start)).length > 0)) return args;
+  if (kept.length === 0 && askedHelp) kept.push('--help');
+  return [...kept, ...separated];
 }
 
 function isHelpRequest(args: readonly string[]): boolean {
