@@ -23,13 +23,21 @@ export interface CommandTelemetry {
   stopRecording(): void;
 }
 
+/** The options every command takes (global-options.ts lists them). */
+export interface GlobalOptions {
+  readonly config: string | undefined;
+  readonly debug: boolean;
+  readonly verbose: boolean;
+  readonly disableTelemetry: boolean;
+}
+
 export interface DrContext extends BaseContext {
   readonly env: NodeJS.ProcessEnv;
   telemetry: CommandTelemetry;
   /** The error a command failed with, left here by DrCommand for the runner's telemetry. */
   failure?: unknown;
-  /** Whether the line has --debug, set by the runner for the commands that declare no option. */
-  debug?: boolean;
+  /** The global options of this line, read and taken off it by the runner (see DrCommand). */
+  globals?: GlobalOptions;
 }
 
 /**

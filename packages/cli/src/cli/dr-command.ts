@@ -4,26 +4,44 @@
 import { DrError, type DrPaths, ExitCode } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { isEnum } from 'typanion';
-import type { DrContext } from './context.ts';
-import { globalOptionDescription } from './global-options.ts';
+import type { DrContext, GlobalOptions } from './context.ts';
+
+const NO_GLOBAL_OPTIONS: GlobalOptions = {
+  config: undefined,
+  debug: false,
+  verbose: false,
+  disableTelemetry: false,
+};
 
 export abstract class DrCommand extends Command<DrContext> {
-  config = Option.String('--config', {
-    description: globalOptionDescription('--config'),
-    hidden: true,
-  });
-  debug = Option.Boolean('--debug', false, {
-    description: globalOptionDescription('--debug'),
-    hidden: true,
-  });
-  verbose = Option.Boolean('--verbose', false, {
-    description: globalOptionDescription('--verbose'),
-    hidden: true,
-  });
-  disableTelemetry = Option.Boolean('--disable-telemetry', false, {
-    description: globalOptionDescription('--disable-telemetry'),
-    hidden: true,
-  });
+  // The global options (--config, --debug, --verbose, --disable-telemetry) are read by the
+  // runner and taken off the line before clipanion parses it: declared on every command, they
+  // made each start build a parser about twice the size. The help lists them once, under the
+  // command's own options (global-options.ts).
+
+  /** --config: the settings file this line names, if any. */
+  get config(): string | undefined {
+    return this.globalOptions.config;
+  }
+
+  /** --debug: show stacks and telemetry diagnostics. */
+  get debug(): boolean {
+    return this.globalOptions.debug;
+  }
+
+  /** --verbose: say more about what is being done. */
+  get verbose(): boolean {
+    return this.globalOptions.verbose;
+  }
+
+  /** --disable-telemetry: record nothing in this run. */
+  get disableTelemetry(): boolean {
+    return this.globalOptions.disableTelemetry;
+  }
+
+  private get globalOptions(): GlobalOptions {
+    return this.context.globals ?? NO_GLOBAL_OPTIONS;
+  }
 
   /**
    * True for a command that handles Ctrl-C itself and ends in its own way (task run waits for

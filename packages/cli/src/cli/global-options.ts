@@ -1,7 +1,7 @@
-// The options every dr command takes, listed once. DrCommand declares the ones dr parses, the
-// runner accepts them before the command path, the help ends with them and the completion
-// scripts offer them: all from this list. It is on every command's path, so it is a plain
-// constant and imports nothing.
+// The options every dr command takes, listed once. The runner reads them anywhere on a line and
+// takes them off before clipanion parses it (DrCommand's getters give them to each command),
+// the help ends with them and the completion scripts offer them: all from this list. It is on
+// every command's path, so it is a plain constant and imports nothing.
 
 export interface GlobalOption {
   /** Every name, the short one first (`-h`, `--help`). */
@@ -13,7 +13,7 @@ export interface GlobalOption {
   /** Where else the same setting comes from (environment variables), for help. */
   readonly alsoFrom?: string;
   /**
-   * `command`: a field of DrCommand, so every command takes it; `help`: clipanion's help, which
+   * `command`: read by the runner, so every command takes it; `help`: clipanion's help, which
    * every command answers; `alone`: a command line of its own (`dr --version`), clipanion's builtin.
    */
   readonly kind: 'command' | 'help' | 'alone';
@@ -39,20 +39,11 @@ export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
   { names: ['-v', '--version'], description: 'Show the version of dr', kind: 'alone' },
 ];
 
-/** The options DrCommand declares, as clipanion definitions (`--config #0`, `--debug`). */
+/** The options every command takes, as clipanion definitions (`--config #0`, `--debug`). */
 export function commandOptionDefinitions(): string[] {
   return GLOBAL_OPTIONS.filter((option) => option.kind === 'command').map(
     (option) => `${option.names.join(',')}${option.value === undefined ? '' : ' #0'}`,
   );
-}
-
-/** The description of the global option named `name`, with where else it comes from. */
-export function globalOptionDescription(name: string): string {
-  const option = GLOBAL_OPTIONS.find((candidate) => candidate.names.includes(name));
-  if (option === undefined) throw new Error(`${name} is no global option`);
-  return option.alsoFrom === undefined
-    ? option.description
-    : `${option.description} (also ${option.alsoFrom})`;
 }
 
 /** The global options as listed under every help text. */

@@ -46,7 +46,7 @@ class ListCommandsCommand extends Command<DrContext> {
       list = await listOfCommands(this.path);
     } catch (error) {
       this.context.failure = error;
-      this.context.stderr.write(loadFailureText(error, this.context.debug === true));
+      this.context.stderr.write(loadFailureText(error, this.context.globals?.debug === true));
       return ExitCode.failure;
     }
     if (this.rest.length === 0) {
@@ -134,9 +134,9 @@ function isListLine(args: readonly string[]): boolean {
 }
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
-  const line = moveLeadingGlobalFlags(argv);
-  const globals = globalOptionsOf(line);
-  const args = withoutListOptions(line);
+  const globals = globalOptionsOf(argv);
+  context.globals = globals;
+  const args = lineToParse(argv);
   const { debug } = globals;
   // Stacks point into the minified bundle; under --debug map them back to the sources.
   if (debug) process.setSourceMapsEnabled(true);
@@ -158,7 +158,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   // What telemetry records about the line; worked out only when it records (it costs a little).
   let lineFacts: CommandFacts | undefined;
   const facts = () => {
-    lineFacts ??= factsOf(cli, args);
+    lineFacts ??= factsOf(cli, args, globals);
     return lineFacts;
   };
   const telemetry = await beginTelemetry(
@@ -167,7 +167,6 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
     () => command !== undefined && mayAskForConsent(command, facts(), args),
   );
   context.telemetry = telemetry;
-  context.debug = debug;
   // Ctrl-C still records how the command ended. A command that handles Ctrl-C itself (task run
   // waits for its task, auth login closes its listener) finishes in its own way and its own
   // exit code is recorded below; otherwise the run ends here with 130, as the shell expects.
@@ -197,7 +196,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
       exitCode = await cli.run(command, context);
       // clipanion answers `<command> --help` with its own help command; add the global options.
       if ((command.help || isHelpRequest(args)) && !(command instanceof ListCommandsCommand)) {
-        // The global options, listed once under every help text (hidden from each usage line).
+        // The global options, listed once under every help text.
         context.stdout.write(`\n${globalOptionsHelp()}`);
       }
     } catch (error) {
@@ -227,15 +226,20 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
  */
 function usageErrorText(cli: Cli<DrContext>, error: unknown, args: readonly string[]): string {
   const text = cli.error(error, { colored: false });
-  if (commandsNamedBy(args).length > 0) return text;
   const [first = ''] = text.split('\n', 1);
   const label = first.slice(0, first.indexOf(': ') + 2);
+  // A global option left without its value (taken off the line only with one).
   const last = lineOf(args).at(-1);
-  let reason = first;
-  if (last !== undefined && GLOBAL_VALUE_FLAGS.has(last)) {
-    reason = `${label}Not enough arguments to option ${last}.`;
-  } else if (first.endsWith(':')) {
-    // "Command not found; did you mean (one of):", "Cannot find which to pick amongst …:"
+  const missing =
+    last !== undefined && GLOBAL_VALUE_FLAGS.has(last)
+      ? `${label}Not enough arguments to option ${last}.`
+      : undefined;
+  if (commandsNamedBy(args).length > 0) {
+    return missing === undefined ? text : `${missing}${text.slice(first.length)}`;
+  }
+  let reason = missing ?? first;
+  // "Command not found; did you mean (one of):", "Cannot find which to pick amongst …:"
+  if (missing === undefined && first.endsWith(':')) {
     reason = `${label}No command matches \`dr ${args.join(' ')}\`.`;
   }
   return `${reason}\nRun \`dr --help\` to see every command.\n`;
@@ -263,35 +267,39 @@ function interruption(): DrError {
 }
 
 /**
- * A line whose first words name no command. The list command takes no option, so on a line for
- * it the global options (already read) come off, and so does `--help` after a group (`dr auth
+ * The line clipanion parses. The global options, read by globalOptionsOf, come off every line
+ * before a `--` (a value option left without its value stays, for the usage error): declared on
+ * each command, they made every start build a parser about twice the size.
+ *
+ * On a line whose first words name no command, `--help` after a group comes off too (`dr auth
  * --help` is `dr auth`, the group's list; clipanion would print the list command's own, empty,
- * help). `--help` among a command's path asks for that command's help (`dr auth --help
- * logout`). A line that names a command after options (`dr --output-format json self version`)
- * is left to clipanion as it is.
+ * help), and `--help` among a command's path words asks for that command's help (`dr auth
+ * --help logout`). A line that names a command after its options (`dr --output-format json
+ * self version`) is left to clipanion.
  */
-function withoutListOptions(args: string[]): string[] {
-  if (commandsNamedBy(args).length > 0) return args;
-  const line = lineOf(args);
-  const separated = args.slice(line.length);
-  const isHelp = (arg: string) => arg === '--help' || arg === '-h';
-  const withoutHelp = line.filter((arg) => !isHelp(arg));
-  const askedHelp = withoutHelp.length < line.length;
-  if (askedHelp && commandsNamedBy(withoutHelp).length > 0) return [...withoutHelp, '--help', ...separated];
+function lineToParse(argv: readonly string[]): string[] {
+  const line = lineOf(argv);
+  const separated = argv.slice(line.length);
   const kept: string[] = [];
-  for (let index = 0; index < withoutHelp.length; index += 1) {
-    const arg = withoutHelp[index]!;
+  for (let index = 0; index < line.length; index += 1) {
+    const arg = line[index]!;
     const name = arg.split('=', 1)[0]!;
     if (GLOBAL_BOOLEAN_FLAGS.has(arg) || (GLOBAL_VALUE_FLAGS.has(name) && arg.includes('='))) continue;
-    if (GLOBAL_VALUE_FLAGS.has(arg) && index + 1 < withoutHelp.length) {
+    if (GLOBAL_VALUE_FLAGS.has(arg) && index + 1 < line.length) {
       index += 1;
       continue;
     }
     kept.push(arg);
   }
-  if (kept.some((_, start) => commandsNamedBy(kept.slice(start)).length > 0)) return args;
-  if (kept.length === 0 && askedHelp) kept.push('--help');
-  return [...kept, ...separated];
+  const words = [...kept, ...separated];
+  if (commandsNamedBy(words).length > 0) return words;
+  const isHelp = (arg: string) => arg === '--help' || arg === '-h';
+  const withoutHelp = kept.filter((arg) => !isHelp(arg));
+  const askedHelp = withoutHelp.length < kept.length;
+  if (askedHelp && commandsNamedBy(withoutHelp).length > 0) return [...withoutHelp, '--help', ...separated];
+  if (withoutHelp.some((_, start) => commandsNamedBy(withoutHelp.slice(start)).length > 0)) return words;
+  if (withoutHelp.length === 0 && askedHelp) return ['--help', ...separated];
+  return [...withoutHelp, ...separated];
 }
 
 function isHelpRequest(args: readonly string[]): boolean {
@@ -302,31 +310,4 @@ function isHelpRequest(args: readonly string[]): boolean {
 function wantsColors(): boolean {
   const { env } = process;
   return env.NO_COLOR === undefined && env.TERM !== 'dumb' && isTerminal(1);
-}
-
-/**
- * clipanion wants the command path first; people type global flags anywhere (as with the Go
- * dr). Leading global flags are moved to the end, before any `--` separator.
- */
-export function moveLeadingGlobalFlags(argv: readonly string[]): string[] {
-  const leading: string[] = [];
-  let index = 0;
-  while (index < argv.length) {
-    const arg = argv[index]!;
-    const name = arg.split('=', 1)[0]!;
-    if (GLOBAL_BOOLEAN_FLAGS.has(arg) || (GLOBAL_VALUE_FLAGS.has(name) && arg.includes('='))) {
-      leading.push(arg);
-      index += 1;
-    } else if (GLOBAL_VALUE_FLAGS.has(arg) && index + 1 < argv.length) {
-      leading.push(arg, argv[index + 1]!);
-      index += 2;
-    } else {
-      break;
-    }
-  }
-  if (leading.length === 0) return [...argv];
-  const rest = argv.slice(index);
-  const separator = rest.indexOf('--');
-  if (separator === -1) return [...rest, ...leading];
-  return [...rest.slice(0, separator), ...leading, ...rest.slice(separator)];
 }

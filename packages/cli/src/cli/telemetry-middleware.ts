@@ -6,45 +6,52 @@ import type { Cli, Command } from 'clipanion';
 import { type CommandFacts, commandFacts, declaredOptions } from '../telemetry/command-facts.ts';
 import { inactiveTelemetryRun, type TelemetryRun } from '../telemetry/telemetry-run.ts';
 import { commandGroups, commandTree } from './command-tree.ts';
-import type { DrContext } from './context.ts';
+import type { DrContext, GlobalOptions } from './context.ts';
 import { commandOptionDefinitions } from './global-options.ts';
 
-/** The global options DrCommand declares, as clipanion definitions (from the list in global-options.ts). */
+/** The global options every command takes, as clipanion definitions (from the list in global-options.ts). */
 export const GLOBAL_OPTION_DEFINITIONS: readonly string[] = commandOptionDefinitions();
-
-export interface GlobalOptions {
-  readonly config: string | undefined;
-  readonly debug: boolean;
-  readonly disableTelemetry: boolean;
-}
 
 /** The global options of a command line, read from its words (it may not parse at all). */
 export function globalOptionsOf(args: readonly string[]): GlobalOptions {
   let config: string | undefined;
   let debug = false;
+  let verbose = false;
   let disableTelemetry = false;
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index]!;
     if (arg === '--') break;
     if (arg === '--debug') debug = true;
+    else if (arg === '--verbose') verbose = true;
     else if (arg === '--disable-telemetry') disableTelemetry = true;
     else if (arg === '--config') config = args[++index];
     else if (arg.startsWith('--config=')) config = arg.slice('--config='.length);
   }
-  return { config, debug, disableTelemetry };
+  return { config, debug, verbose, disableTelemetry };
 }
 
-/** The facts telemetry may know of a command line, whether or not it parsed. */
-export function factsOf(cli: Cli<DrContext>, args: readonly string[]): CommandFacts {
+/**
+ * The facts telemetry may know of a command line, whether or not it parsed: `args` is the line
+ * as parsed (the global options taken off), `globals` the global options it had.
+ */
+export function factsOf(cli: Cli<DrContext>, args: readonly string[], globals: GlobalOptions): CommandFacts {
   const path = commandPathOf(args);
-  if (path === undefined) return commandFacts(lineWithoutCommand(args), 0, args, []);
-  const command = path.join(' ');
-  const definition = cli.definitions().find((entry) => entry.path === `dr ${command}`);
-  const options = declaredOptions([
-    ...GLOBAL_OPTION_DEFINITIONS,
-    ...(definition?.options.map((option) => option.definition) ?? []),
-  ]);
-  return commandFacts(command, path.length, args, options);
+  const facts =
+    path === undefined
+      ? commandFacts(lineWithoutCommand(args), 0, args, [])
+      : commandFacts(path.join(' '), path.length, args, declaredOptions(optionsOf(cli, path)));
+  const given = [
+    globals.config !== undefined && 'config',
+    globals.debug && 'debug',
+    globals.verbose && 'verbose',
+    globals.disableTelemetry && 'disable-telemetry',
+  ].filter((flag): flag is string => flag !== false);
+  return given.length === 0 ? facts : { ...facts, flags: [...new Set([...facts.flags, ...given])].sort() };
+}
+
+function optionsOf(cli: Cli<DrContext>, path: readonly string[]): string[] {
+  const definition = cli.definitions().find((entry) => entry.path === `dr ${path.join(' ')}`);
+  return definition?.options.map((option) => option.definition) ?? [];
 }
 
 /** Whether a parsed command line may show the first-run prompt or notice. */

@@ -1,50 +1,29 @@
-// The global options come from one list (src/cli/global-options.ts): whatever the parser accepts
-// on every command, and at the root, is named in every help text and offered by every completion
-// script. What the parser accepts is read from clipanion itself, not from that list.
-import { Builtins, Cli, Command, type CommandClass } from 'clipanion';
+// The global options come from one list (src/cli/global-options.ts): whatever the runner accepts
+// on every command line, and at the root, is named in every help text and offered by every
+// completion script. What the runner accepts is read from the runner itself (the fields of the
+// global options it reads, each tried on a real command line), not from that list.
+import { join } from 'node:path';
+import { Builtins, Cli } from 'clipanion';
 import { describe, expect, it } from 'vitest';
-import { commandTree, loadCommands } from '../../src/cli/command-tree.ts';
+import { commandTree } from '../../src/cli/command-tree.ts';
 import type { DrContext } from '../../src/cli/context.ts';
 import { createCli } from '../../src/cli/run-cli.ts';
+import { globalOptionsOf } from '../../src/cli/telemetry-middleware.ts';
 import { SHELLS } from '../../src/self/completion.ts';
 import { makeDrHome, runDr } from '../support/run-dr.ts';
 
-interface ParsedOption {
-  readonly names: readonly string[];
-  readonly hidden: boolean;
-  readonly arity: number;
-}
-
-/** The options a command class declares, as clipanion's builder is told of them. */
-function declaredOptionsOf(commandClass: CommandClass<DrContext>): ParsedOption[] {
-  const options: ParsedOption[] = [];
-  const builder = {
-    addOption: ({ names, hidden = false, arity = 0 }: Partial<ParsedOption>) =>
-      options.push({ names: names ?? [], hidden, arity }),
-    addPositional: () => {},
-    addRest: () => {},
-    addProxy: () => {},
-  };
-  const command = new commandClass() as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(command)) {
-    const spec = value as { [Command.isOption]?: boolean; definition?: (b: unknown, k: string) => void };
-    if (spec?.[Command.isOption] === true) spec.definition?.(builder, key);
-  }
-  return options;
-}
-
-/** The options each command accepts without listing them in its usage line: the global ones. */
-async function hiddenOptionsOfEveryCommand(): Promise<ParsedOption[]> {
-  const perCommand = (await loadCommands(commandTree)).map((command) =>
-    declaredOptionsOf(command).filter((o) => o.hidden),
-  );
-  const key = (option: ParsedOption) => option.names.join(',');
-  const shared = perCommand[0]!.filter((option) =>
-    perCommand.every((options) => options.some((other) => key(other) === key(option))),
-  );
-  expect(shared.length).toBeGreaterThan(0);
-  for (const options of perCommand) expect(options.map(key).sort()).toEqual(shared.map(key).sort());
-  return shared;
+/**
+ * The global options the runner reads: one per field of what globalOptionsOf returns (the field
+ * `disableTelemetry` is --disable-telemetry), with whether it takes a value.
+ */
+function runnerGlobalOptions(): { name: string; takesValue: boolean }[] {
+  return Object.keys(globalOptionsOf([])).map((field) => {
+    const name = `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    const read = globalOptionsOf([name, 'value']) as unknown as Record<string, unknown>;
+    // The runner sets the field from the line: to its value, or to true.
+    expect(read[field], name).toBeTruthy();
+    return { name, takesValue: read[field] === 'value' };
+  });
 }
 
 /** Names the parser takes on `path` as a request for help. */
@@ -57,17 +36,27 @@ async function helpNamesOn(path: readonly string[]): Promise<string[]> {
 }
 
 async function everyCommandOptions(): Promise<string[]> {
-  const hidden = await hiddenOptionsOfEveryCommand();
-  const names = hidden.flatMap((option) => option.names);
-  // Each of them parses on a real command line.
-  for (const option of hidden) {
-    const line = ['self', 'version', option.names.at(-1)!, ...Array(option.arity).fill('x')];
-    const cli = await createCli(line);
-    expect(() => cli.process(line, Cli.defaultContext as unknown as DrContext)).not.toThrow();
+  const global = runnerGlobalOptions();
+  expect(global.length).toBeGreaterThan(3);
+  // Each of them is taken on a real command line, before and after the command's path.
+  const home = makeDrHome();
+  try {
+    for (const { name, takesValue } of global) {
+      const option = takesValue ? [name, join(home.dir, 'other.yaml')] : [name];
+      for (const line of [
+        ['self', 'version', ...option],
+        [...option, 'self', 'version'],
+      ]) {
+        const result = await runDr(line, { env: home.env });
+        expect(result.code, `dr ${line.join(' ')}: ${result.stderr}`).toBe(0);
+      }
+    }
+  } finally {
+    home.cleanup();
   }
   const help = await helpNamesOn(['self', 'version']);
   expect(help).toEqual(['-h', '--help']);
-  return [...names, ...help];
+  return [...global.map((option) => option.name), ...help];
 }
 
 const ROOT_ONLY = Builtins.VersionCommand.paths!.flat();
