@@ -78,6 +78,28 @@ describe('help and version', () => {
     expect(existsSync(home.configFile)).toBe(false);
   });
 
+  it('never takes an option for the value of another, as clipanion would not', async () => {
+    for (const [args, option] of [
+      [['task', 'run', '--dir', '--debug', 'build', 'lint'], '--dir'],
+      [['auth', 'set-url', 'https://app.datarobot.com', '--config', '--verbose'], '--config'],
+      [['self', 'config', '--config', '--debug'], '--config'],
+      [['self', 'version', '--config', '--output-format', 'json'], '--config'],
+    ] as const) {
+      const result = await runDr(args, { env: home.env });
+      expect(result.code, args.join(' ')).toBe(2);
+      // (--debug adds a line saying whether telemetry records.)
+      const [first] = result.stderr.split('\n').filter((line) => !line.startsWith('[telemetry]'));
+      expect(first).toBe(`Unknown Syntax Error: Not enough arguments to option ${option}.`);
+      expect(result.stdout).toBe('');
+    }
+    // Nothing was written where an option was taken for a file name.
+    expect(existsSync(join(home.dir, '--verbose'))).toBe(false);
+    expect(existsSync(home.configFile)).toBe(false);
+    // clipanion's negated form of a boolean option is still taken.
+    const negated = await runDr(['self', 'version', '--no-debug', '--no-verbose'], { env: home.env });
+    expect(negated.code, negated.stderr).toBe(0);
+  });
+
   it('knows each command by the path its class declares, without loading it', async () => {
     const classes = await loadCommands(commandTree);
     expect(classes.map((command) => command.paths)).toEqual(commandTree.map((entry) => entry.paths));

@@ -1,5 +1,6 @@
-// The options every dr command takes, listed once. The runner reads them anywhere on a line and
-// takes them off before clipanion parses it (DrCommand's getters give them to each command),
+// The options every dr command takes, listed once. The runner reads them anywhere before a `--`
+// and takes them off before clipanion parses the line (DrCommand's getters give them to each
+// command; splitGlobalOptions in telemetry-middleware.ts),
 // the help ends with them and the completion scripts offer them: all from this list. It is on
 // every command's path, so it is a plain constant and imports nothing.
 

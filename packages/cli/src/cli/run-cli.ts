@@ -19,8 +19,8 @@ import {
   beginTelemetry,
   factsOf,
   GLOBAL_OPTION_DEFINITIONS,
-  globalOptionsOf,
   mayAskForConsent,
+  splitGlobalOptions,
 } from './telemetry-middleware.ts';
 
 /** The groups alone, each a line that lists its commands (`dr self`, `dr self telemetry`). */
@@ -28,7 +28,6 @@ const LIST_PATHS: string[][] = [...Object.keys(commandGroups).map((group) => [gr
 
 /** Options that every command takes; accepted before the command path too (`dr --debug auth check`). */
 const GLOBAL_OPTIONS = declaredOptions(GLOBAL_OPTION_DEFINITIONS);
-const GLOBAL_BOOLEAN_FLAGS = new Set(GLOBAL_OPTIONS.filter((o) => !o.takesValue).flatMap((o) => o.names));
 const GLOBAL_VALUE_FLAGS = new Set(GLOBAL_OPTIONS.filter((o) => o.takesValue).flatMap((o) => o.names));
 
 /**
@@ -134,9 +133,10 @@ function isListLine(args: readonly string[]): boolean {
 }
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
-  const globals = globalOptionsOf(argv);
+  const split = splitGlobalOptions(argv);
+  const { globals } = split;
   context.globals = globals;
-  const args = lineToParse(argv);
+  const args = lineToParse(split.rest);
   const { debug } = globals;
   // Stacks point into the minified bundle; under --debug map them back to the sources.
   if (debug) process.setSourceMapsEnabled(true);
@@ -152,6 +152,12 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   let usageError: unknown;
   try {
     command = cli.process(args, context);
+    const bare = optionLeftWithoutValue(cli, command, split.bareBefore);
+    if (bare !== undefined) {
+      const usage = cli.usage(command.constructor as CommandClass<DrContext>, { colored: false });
+      usageError = new MissingValueError(bare, usage);
+      command = undefined;
+    }
   } catch (error) {
     usageError = error;
   }
@@ -228,14 +234,18 @@ function usageErrorText(cli: Cli<DrContext>, error: unknown, args: readonly stri
   const text = cli.error(error, { colored: false });
   const [first = ''] = text.split('\n', 1);
   const label = first.slice(0, first.indexOf(': ') + 2);
-  // A global option left without its value (taken off the line only with one).
-  const last = lineOf(args).at(-1);
+  // A global option left on the line has no value (it comes off only with one).
+  const valueless = lineOf(args).find((word) => GLOBAL_VALUE_FLAGS.has(word));
   const missing =
-    last !== undefined && GLOBAL_VALUE_FLAGS.has(last)
-      ? `${label}Not enough arguments to option ${last}.`
-      : undefined;
+    valueless === undefined ? undefined : `${label}Not enough arguments to option ${valueless}.`;
   if (commandsNamedBy(args).length > 0) {
-    return missing === undefined ? text : `${missing}${text.slice(first.length)}`;
+    if (missing === undefined) return text;
+    // The usage of the command: clipanion's `$ dr …` line, or the first of its candidates.
+    const lines = text.split('\n');
+    const usage =
+      lines.find((line) => line.startsWith('$ ')) ??
+      lines.find((line) => /^ +0\. /.test(line))?.replace(/^ +0\. /, '$ ');
+    return usage === undefined ? `${missing}\n` : `${missing}\n\n${usage}\n`;
   }
   let reason = missing ?? first;
   // "Command not found; did you mean (one of):", "Cannot find which to pick amongst …:"
@@ -267,9 +277,8 @@ function interruption(): DrError {
 }
 
 /**
- * The line clipanion parses. The global options, read by globalOptionsOf, come off every line
- * before a `--` (a value option left without its value stays, for the usage error): declared on
- * each command, they made every start build a parser about twice the size.
+ * The line clipanion parses, from a line whose global options came off (splitGlobalOptions):
+ * declared on each command, they made every start build a parser about twice the size.
  *
  * On a line whose first words name no command, `--help` after a group comes off too (`dr auth
  * --help` is `dr auth`, the group's list; clipanion would print the list command's own, empty,
@@ -277,29 +286,48 @@ function interruption(): DrError {
  * --help logout`). A line that names a command after its options (`dr --output-format json
  * self version`) is left to clipanion.
  */
-function lineToParse(argv: readonly string[]): string[] {
-  const line = lineOf(argv);
-  const separated = argv.slice(line.length);
-  const kept: string[] = [];
-  for (let index = 0; index < line.length; index += 1) {
-    const arg = line[index]!;
-    const name = arg.split('=', 1)[0]!;
-    if (GLOBAL_BOOLEAN_FLAGS.has(arg) || (GLOBAL_VALUE_FLAGS.has(name) && arg.includes('='))) continue;
-    if (GLOBAL_VALUE_FLAGS.has(arg) && index + 1 < line.length) {
-      index += 1;
-      continue;
-    }
-    kept.push(arg);
-  }
-  const words = [...kept, ...separated];
+function lineToParse(words: string[]): string[] {
   if (commandsNamedBy(words).length > 0) return words;
+  const line = lineOf(words);
+  const separated = words.slice(line.length);
   const isHelp = (arg: string) => arg === '--help' || arg === '-h';
-  const withoutHelp = kept.filter((arg) => !isHelp(arg));
-  const askedHelp = withoutHelp.length < kept.length;
+  const withoutHelp = line.filter((arg) => !isHelp(arg));
+  const askedHelp = withoutHelp.length < line.length;
   if (askedHelp && commandsNamedBy(withoutHelp).length > 0) return [...withoutHelp, '--help', ...separated];
   if (withoutHelp.some((_, start) => commandsNamedBy(withoutHelp.slice(start)).length > 0)) return words;
   if (withoutHelp.length === 0 && askedHelp) return ['--help', ...separated];
   return [...withoutHelp, ...separated];
+}
+
+/**
+ * An option of the parsed command that takes a value but was followed by a global option, which
+ * came off the line (`dr task run --dir --debug build`): clipanion, seeing an option there,
+ * would have said the value is missing, and so does the runner.
+ */
+function optionLeftWithoutValue(
+  cli: Cli<DrContext>,
+  command: Command<DrContext>,
+  bareBefore: readonly string[],
+): string | undefined {
+  if (bareBefore.length === 0) return undefined;
+  const definition = cli.definitions().find((entry) => entry.path === `dr ${command.path.join(' ')}`);
+  const valued = new Set(
+    (definition?.options ?? [])
+      .filter((option) => option.definition.includes(' #'))
+      .flatMap((option) => option.definition.split(' ', 1)[0]!.split(',')),
+  );
+  return bareBefore.find((option) => valued.has(option));
+}
+
+/** An option given without its value: reported as clipanion reports it (`usage`: `$ dr …`). */
+class MissingValueError extends Error {
+  constructor(option: string, usage: string) {
+    super(`Not enough arguments to option ${option}.\n\n${usage.trimEnd()}`);
+    this.name = 'UnknownSyntaxError';
+  }
+
+  /** For clipanion's report: a syntax error, shown without a stack. */
+  readonly clipanion = { type: 'none' } as const;
 }
 
 function isHelpRequest(args: readonly string[]): boolean {

@@ -14,21 +14,65 @@ export const GLOBAL_OPTION_DEFINITIONS: readonly string[] = commandOptionDefinit
 
 /** The global options of a command line, read from its words (it may not parse at all). */
 export function globalOptionsOf(args: readonly string[]): GlobalOptions {
+  return splitGlobalOptions(args).globals;
+}
+
+/** A command line with its global options read and taken off. */
+export interface SplitLine {
+  readonly globals: GlobalOptions;
+  /** The words left, in order (those after a `--` included, untouched). */
+  readonly rest: string[];
+  /**
+   * Options left right before a global option that came off (`--dir` in `task run --dir
+   * --debug`): if such an option takes a value, it was left without one.
+   */
+  readonly bareBefore: string[];
+}
+
+/**
+ * Reads the global options before a `--` and takes them off the line: `--debug`, `--verbose`,
+ * `--disable-telemetry` (and their `--no-` forms, as clipanion would take them), `--config=F`
+ * and `--config F`. A `--config` followed by nothing or by an option stays on the line: it has
+ * no value, and the parser says so.
+ */
+export function splitGlobalOptions(args: readonly string[]): SplitLine {
   let config: string | undefined;
-  let debug = false;
-  let verbose = false;
-  let disableTelemetry = false;
-  for (let index = 0; index < args.length; index += 1) {
+  const flags = { debug: false, verbose: false, disableTelemetry: false };
+  const rest: string[] = [];
+  const bareBefore: string[] = [];
+  const takeOff = () => {
+    const previous = rest.at(-1);
+    if (previous?.startsWith('-') && previous.length > 1 && !previous.includes('='))
+      bareBefore.push(previous);
+  };
+  let index = 0;
+  for (; index < args.length; index += 1) {
     const arg = args[index]!;
     if (arg === '--') break;
-    if (arg === '--debug') debug = true;
-    else if (arg === '--verbose') verbose = true;
-    else if (arg === '--disable-telemetry') disableTelemetry = true;
-    else if (arg === '--config') config = args[++index];
-    else if (arg.startsWith('--config=')) config = arg.slice('--config='.length);
+    const flag = BOOLEAN_GLOBALS.get(arg.replace(/^--no-/, '--'));
+    const next = args[index + 1];
+    if (flag !== undefined) {
+      flags[flag] = !arg.startsWith('--no-');
+    } else if (arg.startsWith('--config=')) {
+      config = arg.slice('--config='.length);
+    } else if (arg === '--config' && next !== undefined && !next.startsWith('-')) {
+      config = next;
+      index += 1;
+    } else {
+      rest.push(arg);
+      continue;
+    }
+    takeOff();
   }
-  return { config, debug, verbose, disableTelemetry };
+  rest.push(...args.slice(index));
+  return { globals: { config, ...flags }, rest, bareBefore };
 }
+
+const BOOLEAN_GLOBALS = new Map<string, 'debug' | 'verbose' | 'disableTelemetry'>([
+  ['--debug', 'debug'],
+  ['--verbose', 'verbose'],
+  ['--disable-telemetry', 'disableTelemetry'],
+]);
 
 /**
  * The facts telemetry may know of a command line, whether or not it parsed: `args` is the line

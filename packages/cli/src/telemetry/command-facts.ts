@@ -26,7 +26,7 @@ export function declaredOptions(definitions: readonly string[]): DeclaredOption[
 }
 
 /**
- * The facts of `args` (the command line after `dr`, global flags already moved after the path)
+ * The facts of `args` (the command line after `dr`, its global options taken off)
  * for a command at `path` declaring `options`. Everything after `--` counts as arguments.
  */
 export function commandFacts(

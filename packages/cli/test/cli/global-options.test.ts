@@ -7,6 +7,7 @@ import { Builtins, Cli } from 'clipanion';
 import { describe, expect, it } from 'vitest';
 import { commandTree } from '../../src/cli/command-tree.ts';
 import type { DrContext } from '../../src/cli/context.ts';
+import { GLOBAL_OPTIONS } from '../../src/cli/global-options.ts';
 import { createCli } from '../../src/cli/run-cli.ts';
 import { globalOptionsOf } from '../../src/cli/telemetry-middleware.ts';
 import { SHELLS } from '../../src/self/completion.ts';
@@ -38,6 +39,12 @@ async function helpNamesOn(path: readonly string[]): Promise<string[]> {
 async function everyCommandOptions(): Promise<string[]> {
   const global = runnerGlobalOptions();
   expect(global.length).toBeGreaterThan(3);
+  // The list the help and completions come from names exactly these: none is listed but not read.
+  expect(
+    GLOBAL_OPTIONS.filter((option) => option.kind === 'command')
+      .flatMap((option) => option.names)
+      .sort(),
+  ).toEqual(global.map((option) => option.name).sort());
   // Each of them is taken on a real command line, before and after the command's path.
   const home = makeDrHome();
   try {
