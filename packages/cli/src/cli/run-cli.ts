@@ -20,6 +20,7 @@ import {
   factsOf,
   GLOBAL_OPTION_DEFINITIONS,
   mayAskForConsent,
+  optionsDeclaredBy,
   splitGlobalOptions,
 } from './telemetry-middleware.ts';
 
@@ -128,7 +129,7 @@ async function commandsReachableFrom(args: readonly string[]): Promise<CommandCl
 
 function isListLine(args: readonly string[]): boolean {
   if (args.length === 0) return true;
-  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) return true;
+  if (args.length === 1 && isHelpFlag(args[0]!)) return true;
   return LIST_PATHS.some((path) => path.length === args.length && path.every((word, i) => args[i] === word));
 }
 
@@ -290,8 +291,7 @@ function lineToParse(words: string[]): string[] {
   if (commandsNamedBy(words).length > 0) return words;
   const line = lineOf(words);
   const separated = words.slice(line.length);
-  const isHelp = (arg: string) => arg === '--help' || arg === '-h';
-  const withoutHelp = line.filter((arg) => !isHelp(arg));
+  const withoutHelp = line.filter((arg) => !isHelpFlag(arg));
   const askedHelp = withoutHelp.length < line.length;
   if (askedHelp && commandsNamedBy(withoutHelp).length > 0) return [...withoutHelp, '--help', ...separated];
   if (withoutHelp.some((_, start) => commandsNamedBy(withoutHelp.slice(start)).length > 0)) return words;
@@ -310,11 +310,10 @@ function optionLeftWithoutValue(
   bareBefore: readonly string[],
 ): string | undefined {
   if (bareBefore.length === 0) return undefined;
-  const definition = cli.definitions().find((entry) => entry.path === `dr ${command.path.join(' ')}`);
   const valued = new Set(
-    (definition?.options ?? [])
-      .filter((option) => option.definition.includes(' #'))
-      .flatMap((option) => option.definition.split(' ', 1)[0]!.split(',')),
+    optionsDeclaredBy(cli, command.path)
+      .filter((option) => option.takesValue)
+      .flatMap((option) => option.names),
   );
   return bareBefore.find((option) => valued.has(option));
 }
@@ -331,8 +330,11 @@ class MissingValueError extends Error {
 }
 
 function isHelpRequest(args: readonly string[]): boolean {
-  const end = args.indexOf('--');
-  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+  return lineOf(args).some(isHelpFlag);
+}
+
+function isHelpFlag(arg: string): boolean {
+  return arg === '--help' || arg === '-h';
 }
 
 function wantsColors(): boolean {

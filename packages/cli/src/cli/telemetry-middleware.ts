@@ -3,7 +3,12 @@
 // telemetry, loaded lazily so that an opted-out run pays nothing.
 import { userOptOut } from '@dr/shared';
 import type { Cli, Command } from 'clipanion';
-import { type CommandFacts, commandFacts, declaredOptions } from '../telemetry/command-facts.ts';
+import {
+  type CommandFacts,
+  commandFacts,
+  type DeclaredOption,
+  declaredOptions,
+} from '../telemetry/command-facts.ts';
 import { inactiveTelemetryRun, type TelemetryRun } from '../telemetry/telemetry-run.ts';
 import { commandGroups, commandTree } from './command-tree.ts';
 import type { DrContext, GlobalOptions } from './context.ts';
@@ -11,11 +16,6 @@ import { commandOptionDefinitions } from './global-options.ts';
 
 /** The global options every command takes, as clipanion definitions (from the list in global-options.ts). */
 export const GLOBAL_OPTION_DEFINITIONS: readonly string[] = commandOptionDefinitions();
-
-/** The global options of a command line, read from its words (it may not parse at all). */
-export function globalOptionsOf(args: readonly string[]): GlobalOptions {
-  return splitGlobalOptions(args).globals;
-}
 
 /** A command line with its global options read and taken off. */
 export interface SplitLine {
@@ -83,7 +83,7 @@ export function factsOf(cli: Cli<DrContext>, args: readonly string[], globals: G
   const facts =
     path === undefined
       ? commandFacts(lineWithoutCommand(args), 0, args, [])
-      : commandFacts(path.join(' '), path.length, args, declaredOptions(optionsOf(cli, path)));
+      : commandFacts(path.join(' '), path.length, args, optionsDeclaredBy(cli, path));
   const given = [
     globals.config !== undefined && 'config',
     globals.debug && 'debug',
@@ -93,9 +93,10 @@ export function factsOf(cli: Cli<DrContext>, args: readonly string[], globals: G
   return given.length === 0 ? facts : { ...facts, flags: [...new Set([...facts.flags, ...given])].sort() };
 }
 
-function optionsOf(cli: Cli<DrContext>, path: readonly string[]): string[] {
+/** The options the registered command at `path` declares (the global ones are on none). */
+export function optionsDeclaredBy(cli: Cli<DrContext>, path: readonly string[]): DeclaredOption[] {
   const definition = cli.definitions().find((entry) => entry.path === `dr ${path.join(' ')}`);
-  return definition?.options.map((option) => option.definition) ?? [];
+  return declaredOptions(definition?.options.map((option) => option.definition) ?? []);
 }
 
 /** Whether a parsed command line may show the first-run prompt or notice. */

@@ -9,18 +9,19 @@ import { commandTree } from '../../src/cli/command-tree.ts';
 import type { DrContext } from '../../src/cli/context.ts';
 import { GLOBAL_OPTIONS } from '../../src/cli/global-options.ts';
 import { createCli } from '../../src/cli/run-cli.ts';
-import { globalOptionsOf } from '../../src/cli/telemetry-middleware.ts';
+import { splitGlobalOptions } from '../../src/cli/telemetry-middleware.ts';
 import { SHELLS } from '../../src/self/completion.ts';
 import { makeDrHome, runDr } from '../support/run-dr.ts';
 
 /**
- * The global options the runner reads: one per field of what globalOptionsOf returns (the field
- * `disableTelemetry` is --disable-telemetry), with whether it takes a value.
+ * The global options the runner reads: one per field of the global options splitGlobalOptions
+ * returns (the field `disableTelemetry` is --disable-telemetry), with whether it takes a value.
  */
 function runnerGlobalOptions(): { name: string; takesValue: boolean }[] {
-  return Object.keys(globalOptionsOf([])).map((field) => {
+  const globalsOf = (args: readonly string[]) => splitGlobalOptions(args).globals;
+  return Object.keys(globalsOf([])).map((field) => {
     const name = `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-    const read = globalOptionsOf([name, 'value']) as unknown as Record<string, unknown>;
+    const read = globalsOf([name, 'value']) as unknown as Record<string, unknown>;
     // The runner sets the field from the line: to its value, or to true.
     expect(read[field], name).toBeTruthy();
     return { name, takesValue: read[field] === 'value' };
