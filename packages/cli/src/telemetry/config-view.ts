@@ -1,13 +1,18 @@
 // The telemetry part of drconfig.yaml, read without parsing YAML on every run. A JSON copy in
-// the spool folder is trusted while the config file keeps the same identity (inode, size,
-// mtime, ctime); any change to the file, or no copy, parses the YAML again. The copy holds no
-// secret: the token is kept only as a fingerprint (to find the cached DataRobot user id).
+// the spool folder is trusted while the config file keeps the same identity (device, inode,
+// size, mtime, ctime) and the copy is of this format; anything else parses the YAML again. The
+// copy holds no secret and no path: the token is kept only as a fingerprint.
 // Promises: never throws; an unreadable config is reported, never guessed at.
 import { readFileSync, statSync } from 'node:fs';
-import { isFalsyEnv, isTruthyEnv, type TelemetryConfig, writeFileAtomic } from '@dr/shared';
+import { goConfigOptsOut, isFalsyEnv, isTruthyEnv, type TelemetryConfig, writeFileAtomic } from '@dr/shared';
+
+/** Bumped whenever the view gains a field, so a copy written by an older dr is never trusted. */
+const CACHE_FORMAT = 2;
 
 export interface TelemetryConfigView {
   readonly telemetry: TelemetryConfig | undefined;
+  /** The Go dr's top-level `disable-telemetry` key opts out. */
+  readonly goOptOut: boolean;
   /** Fingerprint of the config's `token`, if it has one. */
   readonly tokenFingerprint: string | undefined;
 }
@@ -34,8 +39,13 @@ export async function readTelemetryConfigView(
 ): Promise<ConfigViewResult> {
   const key = fileIdentity(configFile);
   if (key === 'missing')
-    return { ok: true, view: { telemetry: undefined, tokenFingerprint: undefined }, fromCache: true, key };
-  const cached = readCache(cacheFile, configFile, key);
+    return {
+      ok: true,
+      view: { telemetry: undefined, goOptOut: false, tokenFingerprint: undefined },
+      fromCache: true,
+      key,
+    };
+  const cached = readCache(cacheFile, key);
   if (cached !== undefined) return { ok: true, view: cached, fromCache: true, key };
   try {
     // The YAML parser loads only here, when the JSON copy is missing or stale.
@@ -45,7 +55,11 @@ export async function readTelemetryConfigView(
     const token = typeof config.token === 'string' && config.token !== '' ? config.token : undefined;
     return {
       ok: true,
-      view: { telemetry, tokenFingerprint: token === undefined ? undefined : tokenFingerprint(token) },
+      view: {
+        telemetry,
+        goOptOut: goConfigOptsOut(config['disable-telemetry']),
+        tokenFingerprint: token === undefined ? undefined : tokenFingerprint(token),
+      },
       fromCache: false,
       key,
     };
@@ -57,12 +71,11 @@ export async function readTelemetryConfigView(
 /** Stores the view for the next runs. Never throws (a missing copy only costs a YAML parse). */
 export async function saveTelemetryConfigView(
   cacheFile: string,
-  configFile: string,
   key: string,
   view: TelemetryConfigView,
 ): Promise<void> {
   try {
-    writeFileAtomic(cacheFile, JSON.stringify({ configFile, key, view }), { durable: false });
+    writeFileAtomic(cacheFile, JSON.stringify({ format: CACHE_FORMAT, key, view }), { durable: false });
   } catch {
     // Only a cache.
   }
@@ -92,20 +105,21 @@ function choiceOf(value: unknown): boolean {
 function fileIdentity(file: string): string {
   try {
     const stat = statSync(file, { bigint: true });
-    return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+    // Device and inode name the file (another --config has another identity), the rest its content.
+    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
   } catch {
     return 'missing';
   }
 }
 
-function readCache(cacheFile: string, configFile: string, key: string): TelemetryConfigView | undefined {
+function readCache(cacheFile: string, key: string): TelemetryConfigView | undefined {
   try {
     const parsed = JSON.parse(readFileSync(cacheFile, 'utf8')) as {
-      configFile?: unknown;
+      format?: unknown;
       key?: unknown;
       view?: unknown;
     };
-    if (parsed.configFile !== configFile || parsed.key !== key || !isRecord(parsed.view)) return undefined;
+    if (parsed.format !== CACHE_FORMAT || parsed.key !== key || !isRecord(parsed.view)) return undefined;
     return parsed.view as unknown as TelemetryConfigView;
   } catch {
     return undefined;

@@ -74,6 +74,7 @@ export async function readTelemetryState(
     env,
     policy,
     userConfig: view?.telemetry,
+    goConfigOptOut: view?.goOptOut === true,
     get isInteractive() {
       return typeof onTerminal === 'function' ? onTerminal() : onTerminal;
     },
@@ -148,12 +149,7 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
     const deviceId = await ensureDeviceId(input.paths.configFile, state.view);
     if (deviceId === undefined) return inactiveTelemetryRun;
     if (!state.viewFromCache && state.viewKey !== undefined && state.view !== undefined) {
-      await saveTelemetryConfigView(
-        state.settings.configCacheFile,
-        input.paths.configFile,
-        state.viewKey,
-        state.view,
-      );
+      await saveTelemetryConfigView(state.settings.configCacheFile, state.viewKey, state.view);
     }
     const token = input.env.DATAROBOT_API_TOKEN;
     const fingerprint = token ? tokenFingerprint(token) : state.view?.tokenFingerprint;

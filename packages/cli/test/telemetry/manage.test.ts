@@ -243,6 +243,8 @@ describe.concurrent('dr self telemetry', { timeout: 30_000 }, () => {
         enabled: false,
         disabled_reason: reason,
       });
+      // The Go dr reads the same file: its own opt-out key is set too.
+      expect(readConfig(home.configFile)['disable-telemetry']).toBe(true);
       const recorded = spooledEvents(home.spoolDir);
       expect(recorded.map((event) => event.event_type)).not.toContain('command_completed');
       await runDr(['self', 'version'], { env });
@@ -260,6 +262,7 @@ describe.concurrent('dr self telemetry', { timeout: 30_000 }, () => {
     const stored = readConfig(home.configFile).telemetry!;
     expect(stored).toMatchObject({ enabled: true, last_prompt_version: 1 });
     expect(stored).not.toHaveProperty('disabled_reason');
+    expect(readConfig(home.configFile)['disable-telemetry']).toBe(false);
     expect(Date.parse(String(stored.opt_in_timestamp))).not.toBeNaN();
     await runDr(['self', 'version'], { env });
     await fake.waitFor(() => fake.ingested.some((event) => event.event_type === 'self_version'), {
@@ -267,6 +270,22 @@ describe.concurrent('dr self telemetry', { timeout: 30_000 }, () => {
     });
     await waitUntil(() => drainerPids(home.spoolDir).length === 0, 'the drainer to exit');
     expect(requestBodies(fake).join('')).not.toContain(reason);
+  });
+
+  it('a Go dr opt-out (disable-telemetry: true) reads as off in status; enable lifts it', async (context) => {
+    const { home } = await setUp(context);
+    home.writeConfig(`# written by the Go dr\ndisable-telemetry: true\n${CONFIG_ENABLED}`);
+    const status = await statusOf(home.telemetryEnv);
+    expect(status.reason).toBe('go-config-disabled');
+    expect(status.enabled).toBe(false);
+    const enable = await runDr(['self', 'telemetry', 'enable'], { env: home.telemetryEnv });
+    expect(enable.code).toBe(0);
+    expect(enable.stdout).not.toMatch(/stays off/);
+    const config = readConfig(home.configFile);
+    expect(config['disable-telemetry']).toBe(false);
+    expect(config.telemetry?.enabled).toBe(true);
+    expect(home.readConfig()).toMatch(/^# written by the Go dr\n/);
+    expect((await statusOf(home.telemetryEnv)).reason).toBe('config-enabled');
   });
 
   it('enable: says when a stronger rule still keeps telemetry off', async (context) => {

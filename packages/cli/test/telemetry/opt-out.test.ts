@@ -4,8 +4,8 @@
 // data folder, no drainer may have appeared in the process table while they ran, the collector
 // heard nothing and stderr holds only what the commands themselves print. A control run with
 // telemetry on shows the same probes do see a spool, a drainer and requests.
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type FakeAmplitude, startFakeAmplitude } from '@dr/testkit';
 import { describe, expect, it, type TestContext } from 'vitest';
 import {
@@ -56,6 +56,11 @@ const OPT_OUTS: readonly OptOut[] = [
   { name: 'config enabled: no', config: 'telemetry:\n  enabled: no\n' },
   { name: 'config enabled: "false"', config: 'telemetry:\n  enabled: "false"\n  last_prompt_version: 1\n' },
   { name: 'config telemetry: false', config: 'telemetry: false\n' },
+  // The Go dr's opt-out, in the drconfig.yaml both programs share: honoured over a stored yes.
+  { name: 'Go dr config disable-telemetry: true', config: 'disable-telemetry: true\n' },
+  { name: 'Go dr disable-telemetry beside enabled', config: `disable-telemetry: true\n${CONFIG_ENABLED}` },
+  { name: 'Go dr disable-telemetry: "1"', config: 'disable-telemetry: "1"\n' },
+  { name: 'Go dr disable-telemetry with CI=true', env: { CI: 'true' }, config: 'disable-telemetry: yes\n' },
   { name: 'CI=true', env: { CI: 'true' } },
   { name: 'CI=true with config enabled', env: { CI: 'true' }, config: CONFIG_ENABLED },
   { name: 'the policy file', policy: 'telemetry:\n  enabled: false\n', config: CONFIG_ENABLED },
@@ -115,6 +120,25 @@ describe.concurrent('telemetry off means nothing at all', { timeout: 30_000 }, (
       expect(fake.requests).toHaveLength(0);
     });
   }
+
+  it('a config copy written by an older dr (without the Go opt-out) is not trusted', async (context) => {
+    const { fake, home } = await setUp(context);
+    home.writeConfig(`disable-telemetry: true\n${CONFIG_ENABLED}`);
+    // What dr wrote before it read the Go key: the path, the old identity, a view that says yes.
+    const stat = statSync(home.configFile, { bigint: true });
+    mkdirSync(home.spoolDir, { recursive: true, mode: 0o700 });
+    const oldCopy = {
+      configFile: home.configFile,
+      key: `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`,
+      view: { telemetry: { enabled: true, last_prompt_version: 1 } },
+    };
+    writeFileSync(join(home.spoolDir, 'config-cache.json'), JSON.stringify(oldCopy));
+    const result = await runDr(['self', 'version'], { env: home.telemetryEnv });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(existsSync(join(home.spoolDir, 'spool.db'))).toBe(false);
+    expect(fake.requests).toHaveLength(0);
+  });
 
   it('control: with telemetry on, the same probes see a spool, a drainer and requests', async (context) => {
     const { fake, home } = await setUp(context);

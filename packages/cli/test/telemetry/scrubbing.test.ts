@@ -2,8 +2,8 @@
 // and command names, environment values, a config path and the working folder must appear
 // neither in the spool's bytes nor in any request the collector receives. The canary is a plain
 // word the scrubber would let through, so only "names and counts, never values" keeps it out.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { startFakeAmplitude } from '@dr/testkit';
 import { expect, it } from 'vitest';
 import {
@@ -16,6 +16,13 @@ import {
   spoolFileBytes,
   waitUntil,
 } from './support/telemetry-harness.ts';
+
+/** Plain files under `dir`, at any depth. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
 
 function canaryWord(): string {
   const letters = Array.from({ length: 10 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26)));
@@ -69,6 +76,14 @@ it('sends no value typed, set or found on disk, and spools none', { timeout: 60_
   expect(bytes.includes(Buffer.from('self config'))).toBe(true);
   expect(bytes.includes(Buffer.from(canary)), 'canary in the spool files').toBe(false);
   expect(bytes.includes(Buffer.from(home.dir)), 'home folder in the spool files').toBe(false);
+  // Every other file in the folder too: the config copy once held the --config path.
+  const folderFiles = filesUnder(home.spoolDir);
+  expect(folderFiles.map((file) => basename(file))).toContain('config-cache.json');
+  for (const file of folderFiles) {
+    const content = readFileSync(file);
+    expect(content.includes(Buffer.from(canary)), `canary in ${basename(file)}`).toBe(false);
+    expect(content.includes(Buffer.from(home.dir)), `home folder in ${basename(file)}`).toBe(false);
+  }
 
   release();
   const flush = await runDr(['self', 'telemetry', 'flush', '--output-format', 'json'], { env, cwd: folder });

@@ -11,6 +11,7 @@ export type TelemetryReason =
   | 'do-not-track'
   | 'dr-disable-env'
   | 'policy'
+  | 'go-config-disabled'
   | 'env-enabled'
   | 'env-disabled'
   | 'ci'
@@ -32,6 +33,11 @@ export interface TelemetryDecisionInput {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly policy: TelemetryPolicy | undefined;
   readonly userConfig: TelemetryConfig | undefined;
+  /**
+   * The user's config holds the Go dr's opt-out, `disable-telemetry: true` (see goConfigOptsOut).
+   * A config rule (5): it beats a stored yes and the first run, and yields to DR_TELEMETRY_ENABLED.
+   */
+  readonly goConfigOptOut?: boolean;
   /** stdin and stderr are both TTYs. */
   readonly isInteractive: boolean;
   /** ci-info's `isCI`. */
@@ -80,6 +86,16 @@ export function isFalsyEnv(value: string | undefined): boolean {
  */
 function optsOut(value: string | undefined): boolean {
   return value !== undefined && value.trim() !== '' && !isFalsyEnv(value);
+}
+
+/**
+ * Whether a config value of the Go dr's top-level `disable-telemetry` key opts out: `true`, and
+ * any word or number but an empty or falsy one (`yes`, `1`, `t`), as for the opt-out variables.
+ */
+export function goConfigOptsOut(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  return typeof value === 'string' && optsOut(value);
 }
 
 /**
@@ -133,6 +149,9 @@ function wantedDecision(input: TelemetryDecisionInput): TelemetryDecision {
   if (isTruthyEnv(setting)) return on('env-enabled');
   if (isFalsyEnv(setting)) return off('env-disabled');
   if (input.isCI) return off('ci');
+  if (input.goConfigOptOut === true) {
+    return off(input.userConfig?.enabled === false ? 'config-disabled' : 'go-config-disabled');
+  }
   const choice = standingChoice(input.userConfig, input.promptVersion);
   if (choice === true) return on('config-enabled');
   if (choice === false) return off('config-disabled');
@@ -171,6 +190,8 @@ const EXPLANATIONS: Readonly<Record<TelemetryReason, string>> = {
   'do-not-track': 'Telemetry is off: DO_NOT_TRACK is set in the environment.',
   'dr-disable-env': 'Telemetry is off: DATAROBOT_CLI_DISABLE_TELEMETRY is set in the environment.',
   policy: 'Telemetry is off and locked by your administrator: the policy file sets telemetry.enabled: false.',
+  'go-config-disabled':
+    "Telemetry is off: your config sets `disable-telemetry: true` (the Go dr's opt-out, honoured here too; `dr self telemetry enable` turns it on).",
   'env-enabled': 'Telemetry is on: DR_TELEMETRY_ENABLED turns it on, whatever your config or CI says.',
   'env-disabled': 'Telemetry is off: DR_TELEMETRY_ENABLED turns it off, whatever your config says.',
   ci: 'Telemetry is off: a CI environment was detected (set DR_TELEMETRY_ENABLED=1 to turn it on).',

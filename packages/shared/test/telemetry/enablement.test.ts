@@ -3,6 +3,7 @@ import type { TelemetryConfig } from '../../src/config/config-file.ts';
 import {
   consentChanges,
   decideTelemetry,
+  goConfigOptsOut,
   isFalsyEnv,
   isTruthyEnv,
   type TelemetryDecision,
@@ -158,6 +159,32 @@ const pairs: [string, Overrides, Expected][] = [
     { policy: { enabled: false }, isInteractive: false },
     { reason: 'policy', ...OFF },
   ],
+  ['the Go dr config opt-out', { goConfigOptOut: true }, { reason: 'go-config-disabled', ...OFF }],
+  [
+    'policy beats the Go dr config opt-out',
+    { policy: { enabled: false }, goConfigOptOut: true },
+    { reason: 'policy', ...OFF },
+  ],
+  [
+    'DR_TELEMETRY_ENABLED=1 beats the Go dr config opt-out',
+    { goConfigOptOut: true, env: { DR_TELEMETRY_ENABLED: '1' } },
+    { reason: 'env-enabled', ...ON },
+  ],
+  [
+    'the Go dr opt-out beside config disabled reads as config disabled',
+    { goConfigOptOut: true, userConfig: no },
+    { reason: 'config-disabled', ...OFF },
+  ],
+  [
+    'the Go dr config opt-out beats config enabled',
+    { goConfigOptOut: true, userConfig: yes },
+    { reason: 'go-config-disabled', ...OFF },
+  ],
+  [
+    'the Go dr config opt-out beats the first-run notice',
+    { goConfigOptOut: true, isInteractive: false },
+    { reason: 'go-config-disabled', ...OFF },
+  ],
   [
     'DR_TELEMETRY_ENABLED=1 beats CI',
     { env: { DR_TELEMETRY_ENABLED: '1' }, isCI: true },
@@ -289,7 +316,15 @@ describe('decideTelemetry', () => {
       reasons.add(reason);
       expect(explanation).toMatch(/^Telemetry [^\n]+\.$/);
     }
-    expect(reasons.size).toBe(12);
+    expect(reasons.size).toBe(13);
+  });
+
+  it("reads the Go dr's disable-telemetry values: true and any non-false word opt out", () => {
+    for (const value of [true, 1, 'true', 'yes', 'T', 'on', '1', 'y'])
+      expect(goConfigOptsOut(value), String(value)).toBe(true);
+    for (const value of [false, 0, 'false', 'no', 'off', '0', '', ' ', undefined, null, {}]) {
+      expect(goConfigOptsOut(value), String(value)).toBe(false);
+    }
   });
 
   it('says an administrator locked it, and why an unreadable policy file locks it', () => {

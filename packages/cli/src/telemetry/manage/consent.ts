@@ -1,6 +1,7 @@
 // `dr self telemetry enable|disable`: store the user's choice in drconfig.yaml (with the current
 // prompt version, so they are not asked again), and say plainly when a stronger rule (an
-// administrator's policy, DO_NOT_TRACK, CI, ...) still decides otherwise.
+// administrator's policy, DO_NOT_TRACK, CI, ...) still decides otherwise. The Go dr's key
+// `disable-telemetry` is kept in step, so both programs reading the file agree.
 import {
   CONSENT_PROMPT_VERSION,
   consentChanges,
@@ -11,6 +12,9 @@ import {
 } from '@dr/shared';
 import { readTelemetryState } from '../start-telemetry.ts';
 import { withExistingSpool } from './local-state.ts';
+
+/** The Go dr's opt-out key, at the top of the same drconfig.yaml. */
+const GO_OPT_OUT_KEY = 'disable-telemetry';
 
 export interface ConsentOptions {
   readonly paths: DrPaths;
@@ -34,6 +38,7 @@ export async function enableTelemetry(options: ConsentOptions): Promise<number> 
   await updateConfig(options.paths.configFile, [
     ...consentChanges(true, 'command', new Date(), CONSENT_PROMPT_VERSION),
     { path: ['telemetry', 'disabled_reason'], value: undefined },
+    { path: [GO_OPT_OUT_KEY], value: false },
   ]);
   const after = await readTelemetryState(options.paths, options.env, options.disableFlag, false);
   options.stdout.write('Telemetry enabled. Thank you: this helps DataRobot improve dr.\n');
@@ -52,6 +57,7 @@ export async function disableTelemetry(
     ...consentChanges(false, 'command', new Date(), CONSENT_PROMPT_VERSION),
     // Kept on this machine only: nothing reads it to send.
     { path: ['telemetry', 'disabled_reason'], value: options.reason },
+    { path: [GO_OPT_OUT_KEY], value: true },
   ]);
   options.stdout.write(
     'Telemetry disabled: nothing is recorded or sent from now on, and no background process starts.\n',
