@@ -129,7 +129,7 @@ function allIngested(world, runs) {
 }
 
 /**
- * Waits until the spool is empty, no drainer runs and the collector holds every recorded event.
+ * Waits until the spool is empty and the collector holds every recorded event.
  * If events stay due with no drainer to send them (a command ended just as the last drainer let
  * go of its lock), runs `dr self telemetry flush`, as the user's next command would send them.
  */
@@ -139,8 +139,9 @@ async function awaitDelivery(world, runs, printer, phase) {
   let idleSince;
   let flushed = false;
   for (;;) {
+    // A drainer may linger after delivering (its idle window): delivered is spool empty, all ingested.
     const running = drainerRunning(world);
-    const left = running ? undefined : spoolDepth(world);
+    const left = spoolDepth(world);
     if (left === 0 && allIngested(world, runs))
       return { waitedMs: Date.now() - since, timedOut: false, flushed };
     if (running || left === 0) idleSince = undefined;

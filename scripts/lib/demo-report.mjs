@@ -56,7 +56,7 @@ export function printReport(world, runs, delivery) {
   console.log(
     delivery.timedOut
       ? `\nGave up waiting for delivery after ${seconds(delivery.waitedMs)}.`
-      : `\nAll delivered ${seconds(delivery.waitedMs)} after the last command: spool empty, no drainer left.`,
+      : `\nAll delivered ${seconds(delivery.waitedMs)} after the last command: spool empty.`,
   );
   printEventTypes(produced, amplitude.ingested);
   printJourney(amplitude.ingested, runOf);
@@ -169,7 +169,8 @@ function printTotalsAndVerdict(world, runs, delivery, runOf) {
   const statuses = Object.entries(stats.byStatus).map(([status, count]) => `${count}× ${status}`);
   const log = drainerLogLines(world);
   const failedSends = log.filter((line) => /: \d+ events: (network-error|timeout|server-error)/.test(line));
-  const drainerRuns = log.filter((line) => / summary: /.test(line)).length;
+  const drainerProcesses = log.filter((line) => / exit: /.test(line)).length;
+  const drainerPasses = log.filter((line) => / pass: /.test(line)).length;
   const left = spoolDepth(world);
   const offScript = runs.filter((run) => run.code !== run.expect);
 
@@ -187,7 +188,10 @@ function printTotalsAndVerdict(world, runs, delivery, runOf) {
       ['duplicates absorbed by insert_id (events resent)', `${stats.duplicatesAbsorbed} (${resent})`],
       ['requests answered by the collector', `${stats.requests} (${statuses.join(', ') || 'none'})`],
       ['429 answers', stats.throttled],
-      ['drainer runs, and their sends that failed', `${drainerRuns}, ${failedSends.length}`],
+      [
+        'drainer processes ended, their passes, and sends that failed',
+        `${drainerProcesses}, ${drainerPasses}, ${failedSends.length}`,
+      ],
       ['events left in the spool', left],
     ]),
   );

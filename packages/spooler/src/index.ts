@@ -13,11 +13,26 @@ export {
   type DrainProgress,
   type DrainSummary,
   drain,
+  drainPass,
+  heldDevices,
   LAST_SUCCESS_META_KEY,
   nextAttemptDelayMs,
   type StopReason,
 } from './drainer/drainer.ts';
-export { DRAINER_LOCK_FILE, drainerLockPath, isDrainerLockHeld } from './drainer/drainer-lock.ts';
+export {
+  claimDrainerSpawn,
+  DRAINER_SPAWN_CLAIM_FILE,
+  type DrainerState,
+  readDrainerState,
+  stopRunningDrainer,
+} from './drainer/drainer-control.ts';
+export {
+  DRAINER_LOCK_FILE,
+  type DrainerLockState,
+  drainerLockPath,
+  inspectDrainerLock,
+  isDrainerLockHeld,
+} from './drainer/drainer-lock.ts';
 export { DRAINER_LOG_FILE, openDrainerLog } from './drainer/drainer-log.ts';
 export { buildDroppedReport, DROPPED_EVENT_TYPE } from './drainer/dropped-report.ts';
 export {

@@ -18,6 +18,8 @@ export interface ActiveRunOptions {
   readonly sessionId: number;
   readonly userId: string | undefined;
   readonly env: NodeJS.ProcessEnv;
+  /** `telemetry.drainer_idle_seconds` from the config, if set. */
+  readonly drainerIdleSeconds: number | undefined;
   /** Where debug lines go (stderr). */
   readonly debugOutput: NodeJS.WritableStream;
   readonly debug: boolean;
@@ -111,6 +113,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
         spoolDir: this.#options.settings.spoolDir,
         drainerScript: drainerScriptPath(),
         env: {
+          ...drainerIdleEnv(this.#options.drainerIdleSeconds),
           ...this.#options.env,
           DR_TELEMETRY_API_KEY: this.#options.settings.apiKey,
           DR_TELEMETRY_ENDPOINT: this.#options.endpoint,
@@ -143,6 +146,13 @@ export class ActiveTelemetryRun implements TelemetryRun {
       // Debug output is best effort.
     }
   }
+}
+
+/** The config's idle window for the drainer; DR_DRAINER_IDLE_SECONDS in the environment wins. */
+function drainerIdleEnv(seconds: number | undefined): NodeJS.ProcessEnv {
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0
+    ? { DR_DRAINER_IDLE_SECONDS: String(seconds) }
+    : {};
 }
 
 /** The drainer bundle sits beside the CLI's chunks in dist/. */

@@ -159,6 +159,7 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
       deviceId,
       sessionId: resolveSession(state.settings.sessionFile, Date.now()),
       userId: cachedUserId(state.settings.identityFile, fingerprint),
+      drainerIdleSeconds: state.view?.telemetry?.drainer_idle_seconds,
       env: input.env,
       debugOutput: input.stderr,
       debug: state.settings.debug || input.debug,

@@ -62,8 +62,8 @@ describe.concurrent('debug output', { timeout: 30_000 }, () => {
     for (const event of printed) expect(sent.get(event.insert_id)).toEqual(event);
     await waitUntil(() => existsSync(join(home.spoolDir, DRAINER_LOG_FILE)), 'the drainer log');
     await waitUntil(
-      () => readFileSync(join(home.spoolDir, DRAINER_LOG_FILE), 'utf8').includes('summary'),
-      'its summary',
+      () => readFileSync(join(home.spoolDir, DRAINER_LOG_FILE), 'utf8').includes('exit: '),
+      'its last line',
     );
   });
 

@@ -33,6 +33,8 @@ export interface TelemetryConfig {
   disabled_reason?: string;
   /** The non-TTY notice was shown (so it is never shown twice). */
   notice_shown?: boolean;
+  /** How long the background drainer waits for more events before it exits (default 60; 0 = at once). */
+  drainer_idle_seconds?: number;
 }
 
 /** A key path into the config, e.g. ['telemetry', 'enabled']. */

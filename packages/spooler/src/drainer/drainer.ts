@@ -72,6 +72,27 @@ export const RETRY_CAP_MS = 3_600_000;
 /** Meta key: ids of the rows a drainer has in flight, so the next one can give them back. */
 export const IN_FLIGHT_META_KEY = 'drainer_in_flight';
 export const LAST_SUCCESS_META_KEY = 'last_success_at';
+/** Meta key: devices Amplitude throttled and until when (JSON), so a manual flush keeps the hold. */
+export const THROTTLE_HOLDS_META_KEY = 'throttle_holds';
+
+/** The devices whose throttle hold still runs at `now`. */
+export function heldDevices(spool: Spool, now: number): string[] {
+  return Object.entries(readThrottleHolds(spool))
+    .filter(([, until]) => until > now)
+    .map(([device]) => device);
+}
+
+function readThrottleHolds(spool: Spool): Record<string, number> {
+  try {
+    const parsed: unknown = JSON.parse(spool.getMeta(THROTTLE_HOLDS_META_KEY) ?? '{}');
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    return Object.fromEntries(
+      Object.entries(parsed).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+    );
+  } catch {
+    return {};
+  }
+}
 
 /** When a row that has failed `attempts` times before may be tried again. */
 export function nextAttemptDelayMs(attempts: number): number {
@@ -80,32 +101,47 @@ export function nextAttemptDelayMs(attempts: number): number {
 
 export async function drain(options: DrainOptions): Promise<DrainSummary> {
   const log = options.log ?? (() => {});
+  let lockLost = false;
+  const lost = new AbortController();
+  const release = await acquireDrainerLock(options.spoolDir, (error) => {
+    lockLost = true;
+    log(`lock lost: ${error.message}`);
+    lost.abort();
+  });
+  if (release === undefined) {
+    log('another drainer holds the lock');
+    return { sent: 0, dropped: {}, ...depthOf(options), stoppedBecause: 'locked' };
+  }
+  let spool: Spool | undefined;
+  try {
+    spool = Spool.open({ dir: options.spoolDir, ...(options.now ? { now: options.now } : {}) });
+    const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
+    return await drainPass(spool, { ...options, signal }, () => lockLost);
+  } finally {
+    spool?.close();
+    await release();
+  }
+}
+
+/**
+ * One pass over a spool whose drainer lock the caller holds: sends what is due until nothing due
+ * is left, `deadlineMs` passes or `options.signal` aborts. `lockLost` tells an abort by a lost
+ * lock from one by the deadline.
+ */
+export async function drainPass(
+  spool: Spool,
+  options: DrainOptions,
+  lockLost: () => boolean = () => false,
+): Promise<DrainSummary> {
+  const log = options.log ?? (() => {});
   const deadlineAt = performance.now() + options.deadlineMs;
   const stop = new AbortController();
   const deadline = setTimeout(() => stop.abort(), Math.max(0, options.deadlineMs));
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
-  let lockLost = false;
   try {
-    const release = await acquireDrainerLock(options.spoolDir, (error) => {
-      lockLost = true;
-      log(`lock lost: ${error.message}`);
-      stop.abort();
-    });
-    if (release === undefined) {
-      log('another drainer holds the lock');
-      return { sent: 0, dropped: {}, ...depthOf(options), stoppedBecause: 'locked' };
-    }
-    let spool: Spool | undefined;
-    try {
-      spool = Spool.open({ dir: options.spoolDir, ...(options.now ? { now: options.now } : {}) });
-      const run = new DrainRun(spool, options, log, stop.signal, deadlineAt, () => lockLost);
-      return await run.execute();
-    } finally {
-      spool?.close();
-      await release();
-    }
+    return await new DrainRun(spool, options, log, stop.signal, deadlineAt, lockLost).execute();
   } finally {
     clearTimeout(deadline);
     options.signal?.removeEventListener('abort', onAbort);
@@ -330,6 +366,7 @@ class DrainRun {
     }
     for (const key of [...throttled, ...overQuota]) this.heldUntil.set(key, until);
     for (const item of hold) for (const key of identityKeys(item.event)) this.heldUntil.set(key, until);
+    this.saveThrottleHolds();
     this.drop(
       drop.map((item) => item.row),
       'over_quota',
@@ -342,6 +379,18 @@ class DrainRun {
       this.heldAny = true;
     }
     return resend.length > 0 ? [resend] : [];
+  }
+
+  /** Stores the device holds still running, for a later flush (expired ones are forgotten). */
+  private saveThrottleHolds(): void {
+    const now = this.now();
+    const holds = Object.fromEntries(
+      Object.entries(readThrottleHolds(this.spool)).filter(([, until]) => until > now),
+    );
+    for (const [key, until] of this.heldUntil) {
+      if (key.startsWith('device:') && until > now) holds[key.slice('device:'.length)] = until;
+    }
+    this.spool.setMeta(THROTTLE_HOLDS_META_KEY, JSON.stringify(holds));
   }
 
   /** Devices and users throttled earlier in this run wait out their pause without another request. */

@@ -1,15 +1,21 @@
 // The drainer process, spawned detached by the CLI at exit as `node <bundled entry>`. Reads its
 // settings from its environment only (DR_TELEMETRY_SPOOL_DIR, DR_TELEMETRY_ENDPOINT,
-// DR_TELEMETRY_API_KEY, DR_TELEMETRY_DEBUG, DR_DRAINER_DEADLINE_MS), drains once, and exits 0
-// whatever happens. It never writes to a terminal: under DR_TELEMETRY_DEBUG its lines, errors
-// included, go to <spoolDir>/drainer.log. Imports the drainer and nothing of the CLI.
-import { openSpoolSafely } from '../spool/spool.ts';
+// DR_TELEMETRY_API_KEY, DR_TELEMETRY_DEBUG, DR_DRAINER_IDLE_SECONDS, DR_DRAINER_DEADLINE_MS),
+// drains and lingers (./lingering-drainer.ts), and exits 0 whatever happens. It never writes to a
+// terminal: under DR_TELEMETRY_DEBUG its lines, errors included, go to <spoolDir>/drainer.log.
+// Imports the drainer and nothing of the CLI.
 import { resolveEndpoint } from '../transport/endpoint.ts';
-import { drain } from './drainer.ts';
 import { openDrainerLog } from './drainer-log.ts';
+import { drainAndLinger } from './lingering-drainer.ts';
 
-const DEFAULT_DEADLINE_MS = 30_000;
-const MAX_DEADLINE_MS = 10 * 60_000;
+/** One pass's sending time (DR_DRAINER_DEADLINE_MS): each pass, not the whole life. */
+const DEFAULT_PASS_DEADLINE_MS = 30_000;
+const MAX_PASS_DEADLINE_MS = 10 * 60_000;
+/** `telemetry.drainer_idle_seconds`, passed by the CLI as DR_DRAINER_IDLE_SECONDS. */
+const DEFAULT_IDLE_SECONDS = 60;
+const MAX_IDLE_SECONDS = 3_600;
+/** However busy the user, a drainer exits after this; the next command starts a fresh one. */
+const MAX_LIFETIME_MS = 15 * 60_000;
 
 let log: (line: string) => void = () => {};
 
@@ -21,45 +27,37 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 
   const apiKey = env.DR_TELEMETRY_API_KEY ?? '';
   if (apiKey === '') return log('no API key: nothing to do');
-  const deadlineMs = deadlineFrom(env.DR_DRAINER_DEADLINE_MS);
-  // However the run goes, the process does not outlive its deadline by more than a moment.
-  setTimeout(exit, deadlineMs + 2_000).unref();
+  const passDeadlineMs = bounded(
+    env.DR_DRAINER_DEADLINE_MS,
+    DEFAULT_PASS_DEADLINE_MS,
+    1,
+    MAX_PASS_DEADLINE_MS,
+  );
+  const idleMs = 1_000 * bounded(env.DR_DRAINER_IDLE_SECONDS, DEFAULT_IDLE_SECONDS, 0, MAX_IDLE_SECONDS);
+  const maxLifetimeMs = Math.max(MAX_LIFETIME_MS, idleMs);
+  // However the run goes, the process does not outlive its lifetime and last pass by more than a moment.
+  setTimeout(exit, maxLifetimeMs + passDeadlineMs + 5_000).unref();
   const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop.abort());
 
-  const endpoint = resolveEndpoint(env.DR_TELEMETRY_ENDPOINT, 'us');
-  const startedAt = performance.now();
-  for (;;) {
-    const summary = await drain({
-      spoolDir,
-      endpoint,
-      apiKey,
-      deadlineMs: Math.max(0, deadlineMs - (performance.now() - startedAt)),
-      log,
-      env,
-      signal: stop.signal,
-    });
-    log(`summary: ${JSON.stringify(summary)}`);
-    // A command that saw our lock just before drain() released it did not start a drainer:
-    // look again now that the lock is free, so its events do not wait for the next command.
-    if (summary.stoppedBecause !== 'empty' || stop.signal.aborted || !somethingDue(spoolDir)) return;
-    log('events arrived while the lock was being released: draining again');
-  }
+  const summary = await drainAndLinger({
+    spoolDir,
+    endpoint: resolveEndpoint(env.DR_TELEMETRY_ENDPOINT, 'us'),
+    apiKey,
+    passDeadlineMs,
+    idleMs,
+    maxLifetimeMs,
+    log,
+    env,
+    signal: stop.signal,
+  });
+  log(`exit: ${JSON.stringify(summary)}`);
 }
 
-function somethingDue(spoolDir: string): boolean {
-  const spool = openSpoolSafely({ dir: spoolDir });
-  if (spool === undefined) return false;
-  try {
-    return spool.hasDue();
-  } finally {
-    spool.close();
-  }
-}
-
-function deadlineFrom(value: string | undefined): number {
-  const parsed = Number(value);
-  return Number.isFinite(parsed) && parsed > 0 ? Math.min(parsed, MAX_DEADLINE_MS) : DEFAULT_DEADLINE_MS;
+/** A number from the environment within [min, max], or the default when unset or not a number. */
+function bounded(value: string | undefined, fallback: number, min: number, max: number): number {
+  const parsed = value === undefined || value.trim() === '' ? Number.NaN : Number(value);
+  return Number.isFinite(parsed) ? Math.min(Math.max(parsed, min), max) : fallback;
 }
 
 function fail(error: unknown): void {

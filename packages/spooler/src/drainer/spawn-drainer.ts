@@ -1,10 +1,12 @@
 // Starting the drainer at the end of a `dr` command: a detached `node <flags> <drainerScript>` with
 // no stdio, no shell and a small explicit environment, unreferenced so the command exits at once.
-// Skipped when nothing is due or a live drainer holds the lock. Never throws: it answers why it
-// did or did not start one. Costs the parent one stat, one spool query and one spawn().
+// Skipped, without loading node:child_process, while a live drainer holds the lock (one lstat),
+// while another command's spawn claim is fresh (a burst starts one), or when nothing is due.
+// Never throws: it answers why it did or did not start one.
 // The flags and MALLOC_ARENA_MAX keep the drainer under its 60 MiB RSS target (SPEC §6); they are
 // part of how it ships, so tests and benchmarks start it with them too.
 import { openSpoolSafely } from '../spool/spool.ts';
+import { claimDrainerSpawn } from './drainer-control.ts';
 import { isDrainerLockHeld } from './drainer-lock.ts';
 
 export interface SpawnDrainerOptions {
@@ -21,7 +23,12 @@ export type SpawnDrainerResult =
   | { readonly spawned: true; readonly pid: number }
   | {
       readonly spawned: false;
-      readonly reason: 'nothing-due' | 'drainer-running' | 'spool-unavailable' | 'spawn-failed';
+      readonly reason:
+        | 'nothing-due'
+        | 'drainer-running'
+        | 'drainer-starting'
+        | 'spool-unavailable'
+        | 'spawn-failed';
       readonly error?: string;
     };
 
@@ -31,6 +38,7 @@ export const CHILD_ENV_KEYS: readonly string[] = [
   'DR_TELEMETRY_API_KEY',
   'DR_TELEMETRY_DEBUG',
   'DR_DRAINER_DEADLINE_MS',
+  'DR_DRAINER_IDLE_SECONDS',
   'HTTPS_PROXY',
   'https_proxy',
   'HTTP_PROXY',
@@ -71,6 +79,7 @@ export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerRes
     const due = options.spool ? options.spool.hasDue() : hasDueInSpool(options.spoolDir);
     if (due === undefined) return { spawned: false, reason: 'spool-unavailable' };
     if (!due) return { spawned: false, reason: 'nothing-due' };
+    if (!claimDrainerSpawn(options.spoolDir)) return { spawned: false, reason: 'drainer-starting' };
 
     // Loaded only to spawn: node:child_process loads net and the stream modules (milliseconds).
     const { spawn } = process.getBuiltinModule('node:child_process');

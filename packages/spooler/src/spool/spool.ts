@@ -266,6 +266,20 @@ export class Spool {
     });
   }
 
+  /**
+   * Makes every row waiting for a later attempt due now, except rows of `heldDevices` (devices
+   * Amplitude throttled, whose hold still runs): a manual flush sends regardless of backoff.
+   * Attempts are kept. Returns how many rows were made due.
+   */
+  releaseWaiting(heldDevices: readonly string[] = []): number {
+    return this.#guard(() => {
+      const now = this.#now();
+      return this.#sql(
+        `UPDATE events SET next_attempt_at = ? WHERE next_attempt_at > ? AND device_id NOT IN (${ID_LIST})`,
+      ).run(now, now, JSON.stringify(heldDevices)).changes;
+    });
+  }
+
   depth(): SpoolDepth {
     return this.#guard(() => {
       const now = this.#now();
@@ -302,6 +316,15 @@ export class Spool {
         .get(now, now + this.#settings.maxDeferMs, now - this.#settings.maxAgeMs);
       return due === 1;
     });
+  }
+
+  /**
+   * SQLite's data_version: a number that changes when another connection (another process)
+   * commits to the spool, and never for this connection's own writes. One cheap read: the
+   * lingering drainer polls it to learn that a command enqueued something.
+   */
+  dataVersion(): number {
+    return this.#guard(() => this.#connection().pragma('data_version', { simple: true }) as number);
   }
 
   /** Returns the dropped counters and zeroes them, in one transaction. */

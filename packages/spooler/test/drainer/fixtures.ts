@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AmplitudeEvent } from '@dr/shared';
 import { Spool, type SpoolOptions } from '../../src/spool/spool.ts';
 
@@ -62,4 +63,30 @@ export function withSpool<T>(dir: string, use: (spool: Spool) => T, options: Par
 export function tempDir(prefix = 'dr-drainer-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Bundles the drainer's entry script the way it ships (esbuild, better-sqlite3 external) into a
+ * folder inside the package, so it finds better-sqlite3; returns its path and a remover.
+ */
+export async function bundleDrainerEntry(name: string): Promise<{ script: string; remove: () => void }> {
+  const { build } = await import('esbuild');
+  const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const bundleDir = join(packageRoot, 'node_modules', '.cache', `${name}-${process.pid}`);
+  const script = join(bundleDir, 'drainer.mjs');
+  await build({
+    entryPoints: [join(packageRoot, 'src', 'drainer', 'entry.ts')],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    // proper-lockfile and its dependencies are CommonJS and require Node's built-ins.
+    banner: {
+      js: "import { createRequire as __testCreateRequire } from 'node:module'; const require = __testCreateRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+  return { script, remove: () => rmSync(bundleDir, { recursive: true, force: true }) };
 }

@@ -10,6 +10,7 @@ import {
   ExitCode,
   updateConfig,
 } from '@dr/shared';
+import { stopRunningDrainer } from '@dr/spooler';
 import { readTelemetryState } from '../start-telemetry.ts';
 import { withExistingSpool } from './local-state.ts';
 
@@ -59,14 +60,21 @@ export async function disableTelemetry(
     { path: ['telemetry', 'disabled_reason'], value: options.reason },
     { path: [GO_OPT_OUT_KEY], value: true },
   ]);
+  const { spoolDir } = options.paths;
+  // A drainer already running would go on sending what is pending: it is stopped first.
+  const outcome = await withExistingSpool(spoolDir, async (spool) => ({
+    stopped: await stopRunningDrainer(spoolDir, spool),
+    pending: spool.depth().events,
+  }));
   options.stdout.write(
     'Telemetry disabled: nothing is recorded or sent from now on, and no background process starts.\n',
   );
-  const { spoolDir } = options.paths;
-  const pending = withExistingSpool(spoolDir, (spool) => spool.depth().events) ?? 0;
+  const pending = outcome?.pending ?? 0;
   if (pending > 0) {
     options.stdout.write(
-      `${pending} event(s) recorded earlier wait in ${spoolDir} and will not be sent; \`dr self telemetry reset\` deletes them.\n`,
+      outcome?.stopped === false
+        ? `${pending} event(s) recorded earlier wait in ${spoolDir}; a background drainer did not stop in time and may still send some; \`dr self telemetry reset\` deletes them.\n`
+        : `${pending} event(s) recorded earlier wait in ${spoolDir} and will not be sent; \`dr self telemetry reset\` deletes them.\n`,
     );
   }
   return 0;

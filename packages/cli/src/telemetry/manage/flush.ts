@@ -1,9 +1,9 @@
-// `dr self telemetry flush`: drain the spool in the foreground, with a progress bar on a
-// terminal, then a summary (sent, dropped with reasons, left, next retry). Waits for a
-// background drainer that holds the lock rather than racing it. Exit 1 when events that were
-// due could not be sent (collector down, throttled, key refused) or time ran out.
+// `dr self telemetry flush`: send every pending event now, in the foreground, with a progress bar
+// on a terminal, then a summary (sent, dropped with reasons, left, next retry). Events waiting
+// out a retry delay are sent too; only devices Amplitude throttled keep their hold. A background
+// drainer is asked to stop first and the flush takes over. Exit 1 when any event is left unsent.
 import { DrError, type DrPaths, ExitCode } from '@dr/shared';
-import { type DrainProgress, type DrainSummary, drain } from '@dr/spooler';
+import { type DrainProgress, type DrainSummary, drain, heldDevices, stopRunningDrainer } from '@dr/spooler';
 import { readTelemetryState } from '../start-telemetry.ts';
 import { isoOrNull, withExistingSpool } from './local-state.ts';
 
@@ -22,14 +22,23 @@ const LOCK_POLL_MS = 200;
 export async function flushTelemetry(options: FlushOptions): Promise<number> {
   const state = await readTelemetryState(options.paths, options.env, options.disableFlag, false);
   const { spoolDir, apiKey } = state.settings;
-  const due = withExistingSpool(spoolDir, (spool) => spool.depth().due) ?? 0;
   if (!state.decision.enabled || apiKey === '' || 'problem' in state.endpoint) {
+    const pending = (await withExistingSpool(spoolDir, (spool) => spool.depth().events)) ?? 0;
     const why = 'problem' in state.endpoint ? state.endpoint.problem : state.decision.explanation;
-    if (due > 0)
-      throw new DrError('TELEMETRY_OFF', `Nothing sent (${due} event(s) wait in the spool): ${why}`);
+    if (pending > 0)
+      throw new DrError('TELEMETRY_OFF', `Nothing sent (${pending} event(s) wait in the spool): ${why}`);
     options.stdout.write(`Nothing to send. ${why}\n`);
     return ExitCode.ok;
   }
+  // The flush takes over from a lingering drainer, and sends what waits out a retry delay.
+  const due =
+    (await withExistingSpool(spoolDir, async (spool) => {
+      await stopRunningDrainer(spoolDir, spool);
+      spool.releaseWaiting(heldDevices(spool, Date.now()));
+      return spool.depth().due;
+    }).catch((error: unknown) => {
+      throw unusableSpoolFolder(spoolDir, error);
+    })) ?? 0;
   const progress =
     options.stderr.isTTY === true && options.outputFormat === 'text'
       ? progressBar(options.stderr, due)
@@ -52,7 +61,7 @@ export async function flushTelemetry(options: FlushOptions): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
   progress?.done();
-  const ok = summary.stoppedBecause === 'empty';
+  const ok = summary.stoppedBecause === 'empty' && summary.left === 0;
   const report = {
     sent: summary.sent,
     dropped: summary.dropped,
@@ -73,8 +82,13 @@ export async function flushTelemetry(options: FlushOptions): Promise<number> {
         `, ${summary.left} left` +
         `${report.next_retry && summary.left > 0 ? ` (next retry ${report.next_retry})` : ''}.\n`,
     );
-    if (!ok)
-      options.stdout.write(`Not everything due was sent: ${STOP_EXPLANATIONS[summary.stoppedBecause]}\n`);
+    if (!ok) {
+      const why =
+        summary.stoppedBecause === 'empty'
+          ? THROTTLED_EXPLANATION
+          : STOP_EXPLANATIONS[summary.stoppedBecause];
+      options.stdout.write(`Not everything was sent: ${why}\n`);
+    }
   }
   return ok ? ExitCode.ok : ExitCode.failure;
 }
@@ -94,6 +108,9 @@ function unusableSpoolFolder(spoolDir: string, error: unknown): DrError {
     { cause: error },
   );
 }
+
+const THROTTLED_EXPLANATION =
+  'Amplitude throttled this device; its events wait out the pause and are sent after it.';
 
 const STOP_EXPLANATIONS: Readonly<Record<DrainSummary['stoppedBecause'], string>> = {
   empty: 'everything due was sent.',

@@ -12,12 +12,12 @@ export interface InfoOptions {
   readonly stdout: NodeJS.WritableStream;
 }
 
-export function showTelemetryInfo(options: InfoOptions): number {
+export async function showTelemetryInfo(options: InfoOptions): Promise<number> {
   const { spoolDir } = telemetrySettings(options.paths, options.env);
-  const pending = withExistingSpool(spoolDir, (spool) => ({
+  const pending = (await withExistingSpool(spoolDir, (spool) => ({
     total: spool.depth().events,
     next: spool.peek(options.limit).map((row) => JSON.parse(row.json) as unknown),
-  })) ?? { total: 0, next: [] };
+  }))) ?? { total: 0, next: [] };
   if (options.outputFormat === 'json') {
     options.stdout.write(
       `${JSON.stringify({ description: TELEMETRY_INFO_TEXT, pending_events: pending.total, next_events: pending.next }, null, 2)}\n`,

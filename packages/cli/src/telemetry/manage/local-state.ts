@@ -5,13 +5,19 @@ import { join } from 'node:path';
 import { SPOOL_FILE_NAME } from '@dr/shared';
 import { openSpoolSafely, type Spool } from '@dr/spooler';
 
-/** Runs `use` on the spool if one exists; undefined when there is none or it cannot be opened. */
-export function withExistingSpool<T>(spoolDir: string, use: (spool: Spool) => T): T | undefined {
+/**
+ * Runs `use` on the spool if one exists (awaiting it, so the spool stays open while it waits);
+ * undefined when there is none or it cannot be opened.
+ */
+export async function withExistingSpool<T>(
+  spoolDir: string,
+  use: (spool: Spool) => T | Promise<T>,
+): Promise<T | undefined> {
   if (!existsSync(join(spoolDir, SPOOL_FILE_NAME))) return undefined;
   const spool = openSpoolSafely({ dir: spoolDir });
   if (spool === undefined) return undefined;
   try {
-    return use(spool);
+    return await use(spool);
   } finally {
     spool.close();
   }

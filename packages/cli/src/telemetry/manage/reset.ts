@@ -4,7 +4,7 @@
 // one, so nothing recorded before can be linked to what comes after.
 import { rmSync } from 'node:fs';
 import { type DrPaths, isValidDeviceId, newDeviceId, readConfig, updateConfig } from '@dr/shared';
-import { Spool } from '@dr/spooler';
+import { Spool, stopRunningDrainer } from '@dr/spooler';
 import { telemetrySettings } from '../telemetry-settings.ts';
 import { withExistingSpool } from './local-state.ts';
 
@@ -16,12 +16,14 @@ export interface ResetOptions {
 
 export async function resetTelemetry(options: ResetOptions): Promise<number> {
   const settings = telemetrySettings(options.paths, options.env);
+  // A running drainer is stopped first: it would send, or give back, rows being deleted.
   const deleted =
-    withExistingSpool(settings.spoolDir, (spool) => {
+    (await withExistingSpool(settings.spoolDir, async (spool) => {
+      await stopRunningDrainer(settings.spoolDir, spool);
       const { events } = spool.depth();
       spool.clear();
       return events;
-    }) ?? 0;
+    })) ?? 0;
   // Spools once found corrupt, newer or unsafe were moved aside, events and all: forget them too.
   const setAside = Spool.removeSetAside(settings.spoolDir);
   for (const file of [settings.sessionFile, settings.identityFile, settings.configCacheFile]) {

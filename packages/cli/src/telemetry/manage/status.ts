@@ -3,7 +3,12 @@
 // drainer). Reads only: it creates no file, and never shows the API key.
 
 import type { DrPaths } from '@dr/shared';
-import { isDrainerLockHeld, LAST_SUCCESS_META_KEY } from '@dr/spooler';
+import {
+  type DrainerLockState,
+  inspectDrainerLock,
+  LAST_SUCCESS_META_KEY,
+  readDrainerState,
+} from '@dr/spooler';
 import { readTelemetryState } from '../start-telemetry.ts';
 import { isoOrNull, readSessionInfo, withExistingSpool } from './local-state.ts';
 
@@ -24,10 +29,13 @@ export async function showTelemetryStatus(options: StatusOptions): Promise<numbe
     options.isInteractive,
   );
   const { settings, decision } = state;
-  const spool = withExistingSpool(settings.spoolDir, (opened) => ({
+  const spool = await withExistingSpool(settings.spoolDir, (opened) => ({
     depth: opened.depth(),
     lastSuccess: Number(opened.getMeta(LAST_SUCCESS_META_KEY) ?? Number.NaN),
+    drainer: readDrainerState(opened),
   }));
+  const lock = inspectDrainerLock(settings.spoolDir);
+  const drainerRunning = lock.state === 'held';
   const session = readSessionInfo(settings.sessionFile);
   const report = {
     enabled: decision.enabled && state.configProblem === undefined,
@@ -54,7 +62,9 @@ export async function showTelemetryStatus(options: StatusOptions): Promise<numbe
         : options.env.DR_TELEMETRY_API_KEY
           ? 'from DR_TELEMETRY_API_KEY'
           : 'built in',
-    drainer_running: isDrainerLockHeld(settings.spoolDir),
+    drainer_running: drainerRunning,
+    drainer_exits_by: drainerRunning ? isoOrNull(spool?.drainer?.exitsBy) : null,
+    drainer_problem: lockProblem(lock),
   };
   if (options.outputFormat === 'json') {
     options.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -73,9 +83,30 @@ export async function showTelemetryStatus(options: StatusOptions): Promise<numbe
     ['last sent', report.last_successful_send ?? 'never'],
     ['endpoint', report.endpoint ?? `refused: ${report.endpoint_problem}`],
     ['API key', report.api_key],
-    ['drainer', report.drainer_running ? 'running' : 'not running'],
+    ['drainer', drainerLine(report)],
     ['spool folder', report.spool.path],
   ];
   options.stdout.write(`${rows.map(([name, value]) => `${name.padEnd(16)}${value}`).join('\n')}\n`);
   return 0;
+}
+
+/** What stands at the lock's path when it is not a lock, and what to do about it. */
+function lockProblem(lock: DrainerLockState): string | null {
+  if (lock.state !== 'foreign') return null;
+  return (
+    `${lock.path} is a ${lock.kind === 'other' ? 'special file' : lock.kind}, not dr's lock folder: ` +
+    'the next drainer moves it aside; if this stays, remove it.'
+  );
+}
+
+function drainerLine(report: {
+  drainer_running: boolean;
+  drainer_exits_by: string | null;
+  drainer_problem: string | null;
+}): string {
+  if (report.drainer_problem !== null) return `not running: ${report.drainer_problem}`;
+  if (!report.drainer_running) return 'not running';
+  return report.drainer_exits_by === null
+    ? 'running'
+    : `running (exits at ${report.drainer_exits_by} unless more events come)`;
 }

@@ -41,6 +41,9 @@ export function makeTelemetryHome(fake: Pick<FakeAmplitude, 'url'> | undefined):
       DR_TELEMETRY_API_KEY: TEST_API_KEY,
       ...(fake ? { DR_TELEMETRY_ENDPOINT: fake.url } : {}),
       DR_DRAINER_DEADLINE_MS: '8000',
+      // Drainers exit once the spool is empty, as tests that wait for them expect; the tests of
+      // lingering set their own window.
+      DR_DRAINER_IDLE_SECONDS: '0',
     },
     writeConfig(yaml) {
       mkdirSync(dirname(home.configFile), { recursive: true });

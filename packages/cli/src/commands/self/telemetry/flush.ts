@@ -9,9 +9,11 @@ export class SelfTelemetryFlushCommand extends DrCommand {
     category: 'Telemetry',
     description: 'Send pending telemetry now, in the foreground',
     details: `
-      Sends every due event in the spool now, with a progress bar on a terminal, then prints a
-      summary: sent, dropped (with reasons), left and the next retry. Exits non-zero if due
-      events could not be sent.
+      Sends every pending event in the spool now, also those waiting out a retry delay after an
+      outage, with a progress bar on a terminal, then prints a summary: sent, dropped (with
+      reasons), left and the next retry. A background drainer is stopped first and the flush
+      takes over; a device Amplitude throttled keeps its pause. Exits non-zero if any event is
+      left unsent.
     `,
     examples: [
       ['Send pending events', '$0 self telemetry flush'],

@@ -12,7 +12,8 @@ export class SelfTelemetryStatusCommand extends DrCommand {
       Says whether usage telemetry is enabled and which rule decided it (flag, DO_NOT_TRACK,
       administrator policy, DR_TELEMETRY_ENABLED, CI, your choice), and shows the device id, the
       session, how many events wait in the spool, the oldest of them, the last successful send,
-      the endpoint and whether a drainer is running.
+      the endpoint, and whether a background drainer is running and when it exits if no more
+      events come (or what stands in its way).
     `,
     examples: [
       ['Show the status', '$0 self telemetry status'],

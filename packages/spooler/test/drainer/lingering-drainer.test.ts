@@ -1,0 +1,238 @@
+// The drainer that lingers (#14, #18): as the separate process the CLI starts, it keeps the lock
+// and its connection while idle, sends what later commands enqueue without a new process, exits
+// when its idle window passes, and stops at once (keeping the events) when disable, reset or
+// flush raise the stop request, even in the middle of a request. Plus the spawn claim that lets
+// one command of a burst start it, and the lock path that only a folder can hold.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  claimDrainerSpawn,
+  DRAINER_SPAWN_CLAIM_FILE,
+  readDrainerState,
+  SPAWN_CLAIM_FRESH_MS,
+  stopRunningDrainer,
+} from '../../src/drainer/drainer-control.ts';
+import {
+  DRAINER_LOCK_STALE_MS,
+  drainerLockPath,
+  inspectDrainerLock,
+  isDrainerLockHeld,
+} from '../../src/drainer/drainer-lock.ts';
+import { DRAINER_ENV, DRAINER_NODE_FLAGS, spawnDrainerIfDue } from '../../src/drainer/spawn-drainer.ts';
+import { Spool } from '../../src/spool/spool.ts';
+import {
+  API_KEY,
+  bundleDrainerEntry,
+  type FakeAmplitude,
+  fillSpool,
+  startFakeAmplitude,
+  tempDir,
+  withSpool,
+} from './fixtures.ts';
+
+let script: string;
+let removeBundle: () => void;
+
+let fake: FakeAmplitude;
+let dir: string;
+let removeDir: () => void;
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  ({ script, remove: removeBundle } = await bundleDrainerEntry('lingering-test'));
+  fake = await startFakeAmplitude();
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await fake.close();
+  removeBundle();
+});
+beforeEach(async () => {
+  await fake.setFault(null);
+  fake.setLatency(0);
+  fake.reset();
+  ({ dir, remove: removeDir } = tempDir());
+});
+afterEach(() => {
+  for (const child of children) child.kill('SIGKILL');
+  removeDir();
+});
+
+function startDrainer(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [...DRAINER_NODE_FLAGS, script], {
+    env: {
+      ...DRAINER_ENV,
+      DR_TELEMETRY_SPOOL_DIR: dir,
+      DR_TELEMETRY_ENDPOINT: fake.url,
+      DR_TELEMETRY_API_KEY: API_KEY,
+      ...env,
+    },
+    stdio: 'ignore',
+  });
+  children.add(child);
+  const exited = once(child, 'exit').then(([code]) => {
+    children.delete(child);
+    return code as number | null;
+  });
+  return { child, exited };
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+describe('the lingering drainer', () => {
+  it('sends what comes while it lingers, from one process, then exits when its window passes', async () => {
+    const first = fillSpool(dir, 3);
+    const drainer = startDrainer({ DR_DRAINER_IDLE_SECONDS: '2' });
+    await waitUntil(() => fake.ingested.length === 3, 5_000, 'the first events');
+    expect(alive(drainer.child)).toBe(true);
+    expect(isDrainerLockHeld(dir)).toBe(true);
+    const state = withSpool(dir, (spool) => readDrainerState(spool));
+    expect(state?.pid).toBe(drainer.child.pid);
+    expect(state!.exitsBy).toBeGreaterThan(Date.now());
+
+    // As a command would: its own connection, one INSERT per event, no spawn.
+    const later = fillSpool(dir, 2);
+    await waitUntil(() => fake.ingested.length === 5, 3_000, 'the later events');
+    expect(alive(drainer.child)).toBe(true);
+    expect(fake.ingested.map((event) => event.insert_id)).toEqual(
+      [...first, ...later].map((event) => event.insert_id),
+    );
+
+    const idleFrom = Date.now();
+    expect(await drainer.exited).toBe(0);
+    expect(Date.now() - idleFrom).toBeGreaterThan(1_000);
+    expect(isDrainerLockHeld(dir)).toBe(false);
+    expect(withSpool(dir, (spool) => spool.depth().events)).toBe(0);
+  }, 15_000);
+
+  it('idle 0: exits once the spool is empty', async () => {
+    fillSpool(dir, 2);
+    const drainer = startDrainer({ DR_DRAINER_IDLE_SECONDS: '0' });
+    expect(await drainer.exited).toBe(0);
+    expect(fake.ingested).toHaveLength(2);
+  });
+
+  it('stops at once when asked, while idle, and the asker waits for it', async () => {
+    fillSpool(dir, 1);
+    const drainer = startDrainer({ DR_DRAINER_IDLE_SECONDS: '60' });
+    await waitUntil(() => fake.ingested.length === 1, 5_000, 'the event');
+    const spool = Spool.open({ dir });
+    try {
+      expect(await stopRunningDrainer(dir, spool, 3_000)).toBe(true);
+    } finally {
+      spool.close();
+    }
+    expect(await drainer.exited).toBe(0);
+    expect(isDrainerLockHeld(dir)).toBe(false);
+  });
+
+  it('stops in the middle of a request that never ends, keeping its events unsent', async () => {
+    await fake.setFault('hang');
+    fillSpool(dir, 4);
+    const drainer = startDrainer({ DR_DRAINER_IDLE_SECONDS: '60' });
+    await waitUntil(() => fake.stats.held > 0, 5_000, 'a held request');
+    const spool = Spool.open({ dir });
+    try {
+      expect(await stopRunningDrainer(dir, spool, 3_000)).toBe(true);
+      expect(await drainer.exited).toBe(0);
+      await fake.setFault(null);
+      expect(spool.depth()).toMatchObject({ events: 4, due: 4 });
+    } finally {
+      spool.close();
+    }
+    expect(fake.ingested).toHaveLength(0);
+  });
+
+  it('a drainer started after the stop request is not stopped by it', async () => {
+    withSpool(dir, () => {});
+    const spool = Spool.open({ dir });
+    try {
+      expect(await stopRunningDrainer(dir, spool, 100)).toBe(true);
+    } finally {
+      spool.close();
+    }
+    fillSpool(dir, 2);
+    const drainer = startDrainer({ DR_DRAINER_IDLE_SECONDS: '1' });
+    await waitUntil(() => fake.ingested.length === 2, 5_000, 'the events');
+    expect(await drainer.exited).toBe(0);
+  });
+});
+
+describe('the spawn claim', () => {
+  it('lets one caller of a burst spawn; a stale claim is taken over; the drainer clears it', async () => {
+    withSpool(dir, () => {});
+    expect(claimDrainerSpawn(dir)).toBe(true);
+    expect(claimDrainerSpawn(dir)).toBe(false);
+    const claim = join(dir, DRAINER_SPAWN_CLAIM_FILE);
+    const old = new Date(Date.now() - SPAWN_CLAIM_FRESH_MS - 1_000);
+    utimesSync(claim, old, old);
+    expect(claimDrainerSpawn(dir)).toBe(true);
+    expect(claimDrainerSpawn(dir)).toBe(false);
+
+    fillSpool(dir, 1);
+    rmSync(claim);
+    const options = {
+      spoolDir: dir,
+      drainerScript: script,
+      env: { DR_TELEMETRY_ENDPOINT: fake.url, DR_TELEMETRY_API_KEY: API_KEY, DR_DRAINER_IDLE_SECONDS: '0' },
+    };
+    const results = Array.from({ length: 5 }, () => spawnDrainerIfDue(options));
+    expect(results.filter((result) => result.spawned)).toHaveLength(1);
+    expect(results.filter((result) => !result.spawned && result.reason === 'drainer-starting')).toHaveLength(
+      4,
+    );
+    await waitUntil(() => fake.ingested.length === 1, 5_000, 'the event');
+    await waitUntil(() => !existsSync(claim), 5_000, 'the claim to be cleared');
+  });
+
+  it('a link planted at the claim is never followed', () => {
+    withSpool(dir, () => {});
+    const target = join(dir, 'target');
+    writeFileSync(target, 'keep');
+    symlinkSync(target, join(dir, DRAINER_SPAWN_CLAIM_FILE));
+    expect(claimDrainerSpawn(dir)).toBe(true);
+    expect(readdirSync(dir)).toContain('target');
+  });
+});
+
+describe('a foreign object at drainer.lock (#18 item 2)', () => {
+  for (const kind of ['file', 'symlink'] as const) {
+    it(`a ${kind} there is no lock: commands spawn, the drainer moves it aside and delivers`, async () => {
+      const events = fillSpool(dir, 2);
+      const lock = drainerLockPath(dir);
+      if (kind === 'file') {
+        writeFileSync(lock, 'planted');
+        const old = new Date(Date.now() - DRAINER_LOCK_STALE_MS - 60_000);
+        utimesSync(lock, old, old);
+      } else {
+        // A fresh target: a check that followed the link would think a drainer runs.
+        const target = join(dir, 'fresh-target');
+        mkdirSync(target);
+        symlinkSync(target, lock);
+      }
+      expect(inspectDrainerLock(dir)).toMatchObject({ state: 'foreign', kind });
+      expect(isDrainerLockHeld(dir)).toBe(false);
+      const result = spawnDrainerIfDue({
+        spoolDir: dir,
+        drainerScript: script,
+        env: { DR_TELEMETRY_ENDPOINT: fake.url, DR_TELEMETRY_API_KEY: API_KEY, DR_DRAINER_IDLE_SECONDS: '0' },
+      });
+      expect(result.spawned).toBe(true);
+      await waitUntil(() => fake.ingested.length === 2, 5_000, 'the events');
+      expect(fake.ingested.map((event) => event.insert_id)).toEqual(events.map((event) => event.insert_id));
+      expect(readdirSync(dir).some((name) => name.startsWith('drainer.lock.foreign-'))).toBe(true);
+      if (kind === 'symlink') expect(existsSync(join(dir, 'fresh-target'))).toBe(true);
+    });
+  }
+});
