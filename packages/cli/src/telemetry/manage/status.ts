@@ -29,11 +29,17 @@ export async function showTelemetryStatus(options: StatusOptions): Promise<numbe
     lastSuccess: Number(opened.getMeta(LAST_SUCCESS_META_KEY) ?? Number.NaN),
   }));
   const session = readSessionInfo(settings.sessionFile);
+  const problem = state.configProblem ?? state.spoolFolderProblem;
   const report = {
-    enabled: decision.enabled && state.configProblem === undefined,
-    recording: decision.recordThisRun && state.configProblem === undefined && 'url' in state.endpoint,
-    reason: state.configProblem === undefined ? decision.reason : 'config-invalid',
-    explanation: state.configProblem ?? decision.explanation,
+    enabled: decision.enabled && problem === undefined,
+    recording: decision.recordThisRun && problem === undefined && 'url' in state.endpoint,
+    reason:
+      state.configProblem !== undefined
+        ? 'config-invalid'
+        : problem !== undefined
+          ? 'spool-folder-refused'
+          : decision.reason,
+    explanation: problem ?? decision.explanation,
     device_id: state.view?.telemetry?.device_id ?? null,
     session_id: session?.sessionId ?? null,
     session_last_seen: isoOrNull(session?.lastSeen),
