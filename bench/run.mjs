@@ -2,7 +2,15 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const benchmarks = ['startup.mjs', 'enqueue.mjs', 'overhead.mjs', 'session.mjs', 'drain.mjs', 'peers.mjs'];
+const benchmarks = [
+  'startup.mjs',
+  'enqueue.mjs',
+  'overhead.mjs',
+  'session.mjs',
+  'drain.mjs',
+  'peers.mjs',
+  'long-lines.mjs',
+];
 let failed = false;
 for (const script of benchmarks) {
   process.stdout.write(`\n▶ bench/${script}\n`);

@@ -33,8 +33,6 @@ export class ActiveTelemetryRun implements TelemetryRun {
   #spool: Spool | undefined | null = null;
   #stopped = false;
   #spoolFailed = false;
-  // process.hrtime, not performance.now(): the global performance object loads perf_hooks.
-  #startedAt = process.hrtime.bigint();
 
   constructor(options: ActiveRunOptions) {
     this.#options = options;
@@ -71,7 +69,6 @@ export class ActiveTelemetryRun implements TelemetryRun {
   }
 
   commandStarted(facts: CommandFacts): void {
-    this.#startedAt = process.hrtime.bigint();
     this.record('command_started', {
       command: facts.command,
       args_count: facts.argsCount,
@@ -84,7 +81,9 @@ export class ActiveTelemetryRun implements TelemetryRun {
       command: facts.command,
       args_count: facts.argsCount,
       flags: [...facts.flags],
-      duration_ms: Math.round(Number(process.hrtime.bigint() - this.#startedAt) / 1e6),
+      // From the process's start, as the user waited: parsing a long line counts too.
+      // process.uptime, not performance.now(): the global performance object loads perf_hooks.
+      duration_ms: Math.round(process.uptime() * 1000),
       exit_code: exitCode,
     };
     if (exitCode === 0) {

@@ -17,6 +17,8 @@ import {
   resolveSession,
   type TelemetryDecision,
   type TelemetryPolicy,
+  tightenOwnFolder,
+  unsafeFolderReason,
 } from '@dr/shared';
 import { resolveEndpoint } from '@dr/spooler';
 import { isInteractive } from '../cli/context.ts';
@@ -52,6 +54,8 @@ export interface TelemetryState {
   readonly view: TelemetryConfigView | undefined;
   /** Why the config could not be read, if so (telemetry then stays inactive). */
   readonly configProblem: string | undefined;
+  /** Why the spool folder is refused (another user's, or writable by others), if so (inactive). */
+  readonly spoolFolderProblem: string | undefined;
   /** The endpoint events go to, or why it is refused. */
   readonly endpoint: { readonly url: string } | { readonly problem: string };
   readonly viewFromCache: boolean;
@@ -66,6 +70,11 @@ export async function readTelemetryState(
   onTerminal: boolean | (() => boolean),
 ): Promise<TelemetryState> {
   const settings = telemetrySettings(paths, env);
+  // dr's own folders made earlier (by the Go dr, or another umask) are made 0700 here; a spool
+  // folder the user named is only checked.
+  for (const dir of paths.ownedFolders) tightenOwnFolder(dir);
+  const unsafe = unsafeFolderReason(settings.spoolDir);
+  const spoolFolderProblem = unsafe === undefined ? undefined : `spool folder refused: ${unsafe}`;
   const policy = await readPolicy(paths.policyFile);
   const configResult = await readTelemetryConfigView(paths.configFile, settings.configCacheFile);
   const view = configResult.ok ? configResult.view : undefined;
@@ -93,6 +102,7 @@ export async function readTelemetryState(
     decision,
     view,
     configProblem: configResult.ok ? undefined : configResult.problem,
+    spoolFolderProblem,
     endpoint,
     viewFromCache: configResult.ok && configResult.fromCache,
     viewKey: configResult.ok ? configResult.key : undefined,
@@ -116,8 +126,9 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
       return interactive;
     };
     let state = await readTelemetryState(input.paths, input.env, input.disableFlag, onTerminal);
-    if (state.configProblem !== undefined) {
-      debugLine(`off for this run: ${state.configProblem}`);
+    const problem = state.configProblem ?? state.spoolFolderProblem;
+    if (problem !== undefined) {
+      debugLine(`off for this run: ${problem}`);
       return inactiveTelemetryRun;
     }
     const { decision } = state;

@@ -32,7 +32,11 @@ describe('dr auth login', () => {
     writeDrConfig(home, { endpoint: fake.endpoint });
     const dr = startDr(['auth', 'login', '--no-browser'], { env: { ...home.env, DR_LOGIN_PORT: '0' } });
     const [, port] = await dr.waitForOutput(/http:\/\/localhost:(\d+)\//);
-    expect(dr.stdout()).toContain(`${fake.url}/account/developer-tools?cliRedirect=true`);
+    // The link is on stdout, a pipe of its own: the line above on stderr may come first.
+    const [link] = await dr.waitForOutput(/\S*\/account\/developer-tools\?cliRedirect=true\S*/, {
+      stream: 'stdout',
+    });
+    expect(link).toContain(`${fake.url}/account/developer-tools?cliRedirect=true`);
 
     const page = await fetch(`http://127.0.0.1:${port}/?key=test-token`);
     expect(page.status).toBe(200);

@@ -39,8 +39,15 @@ export interface RunningDr {
   readonly child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Resolves with the first match of `pattern` in stderr (or stdout); rejects after the timeout. */
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /**
+   * Resolves with the first match of `pattern` in stderr (or stdout), or only in `stream`; rejects
+   * after the timeout or once dr has ended without printing it. stdout and stderr are two pipes:
+   * a line seen on one says nothing of what has arrived on the other, so wait for each.
+   */
+  waitForOutput(
+    pattern: RegExp,
+    options?: { readonly stream?: 'stdout' | 'stderr'; readonly timeoutMs?: number },
+  ): Promise<RegExpMatchArray>;
   exited(): Promise<DrResult>;
 }
 
@@ -63,8 +70,13 @@ export function startDr(
     stderr += chunk;
   });
   child.stdin!.end();
+  // 'close', not 'exit': after 'exit' the pipes may still hold output not yet read.
+  let closed = false;
   const exit = new Promise<DrResult>((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      closed = true;
+      resolve({ code, stdout, stderr });
+    });
   });
   const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   void exit.then(() => clearTimeout(killer));
@@ -72,12 +84,18 @@ export function startDr(
     child,
     stdout: () => stdout,
     stderr: () => stderr,
-    async waitForOutput(pattern, timeoutMs = 10_000) {
+    async waitForOutput(pattern, { stream, timeoutMs = 10_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const match = stderr.match(pattern) ?? stdout.match(pattern);
+        const ended = closed;
+        const match =
+          stream === 'stdout'
+            ? stdout.match(pattern)
+            : stream === 'stderr'
+              ? stderr.match(pattern)
+              : (stderr.match(pattern) ?? stdout.match(pattern));
         if (match) return match;
-        if (Date.now() > deadline || child.exitCode !== null)
+        if (Date.now() > deadline || ended)
           throw new Error(`dr never printed ${pattern}.\nstdout: ${stdout}\nstderr: ${stderr}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

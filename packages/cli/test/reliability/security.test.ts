@@ -8,6 +8,8 @@
 //   anywhere: not at run time (every child process dr starts is recorded) and not in the source
 //   or the shipped bundle (a static check, which is itself shown to catch a violation).
 import {
+  chmodSync,
+  chownSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -33,6 +35,7 @@ import {
   drainerPids,
   makeTelemetryHome,
   runDr,
+  statusOf,
   TEST_API_KEY,
   type TelemetryHome,
   waitUntil,
@@ -142,6 +145,89 @@ describe.concurrent('file modes', { timeout: 60_000 }, () => {
     });
     expect(lockMode?.toString(8)).toBe('700');
   });
+});
+
+describe.concurrent('folders made earlier, and spool folders of others', { timeout: 60_000 }, () => {
+  it("makes dr's own folders 0700 when they exist with a wider mode, and never a folder the user named", async (context) => {
+    const { home } = await setUp(context);
+    home.writeConfig(CONFIG_ENABLED);
+    // As the Go dr (and a umask of 022) leave them.
+    const owned = ['.config/datarobot', '.local/share/datarobot', '.local/share/datarobot/telemetry'];
+    for (const dir of owned) {
+      mkdirSync(join(home.dir, dir), { recursive: true });
+      chmodSync(join(home.dir, dir), 0o755);
+    }
+    // `--config ./drconfig.yaml` names a file in the working folder: that folder is the user's.
+    const work = join(home.dir, 'work');
+    mkdirSync(work);
+    chmodSync(work, 0o755);
+    writeFileSync(join(work, 'drconfig.yaml'), CONFIG_ENABLED);
+    const named = await runDr(['--config', './drconfig.yaml', 'self', 'version'], {
+      env: home.telemetryEnv,
+      cwd: work,
+    });
+    expect(named.code).toBe(0);
+    expect(modeOf(work).toString(8)).toBe('755');
+    expect(modeOf(join(home.dir, '.config/datarobot')).toString(8)).toBe('755');
+    expect((await runDr(['self', 'version'], { env: home.telemetryEnv })).code).toBe(0);
+    for (const dir of owned) expect(modeOf(join(home.dir, dir)).toString(8), dir).toBe('700');
+    await waitUntil(() => drainerPids(home.spoolDir).length === 0, 'the drainer to exit', 15_000);
+  });
+
+  const refused = [
+    {
+      name: 'writable by every user (0777)',
+      mode: 0o777,
+      reason: /can be written by every user \(mode 0777\)/,
+    },
+    {
+      name: 'a shared /tmp-like folder (1777)',
+      mode: 0o1777,
+      reason: /can be written by every user \(mode 1777\)/,
+    },
+    {
+      name: 'writable by its group (0770)',
+      mode: 0o770,
+      reason: /can be written by its group \(mode 0770\)/,
+    },
+    {
+      name: "another user's (0700, uid 4242)",
+      mode: 0o700,
+      owner: 4242,
+      reason: /belongs to another user \(uid 4242\)/,
+    },
+  ];
+  for (const { name, mode, owner, reason } of refused) {
+    it(`refuses a DR_TELEMETRY_SPOOL_DIR ${name}: nothing written there, output unchanged, one debug line, status says why`, async (context) => {
+      const { fake, home } = await setUp(context);
+      home.writeConfig(CONFIG_ENABLED);
+      const spoolDir = join(home.dir, 'shared-spool');
+      mkdirSync(spoolDir);
+      chmodSync(spoolDir, mode);
+      if (owner !== undefined) chownSync(spoolDir, owner, owner);
+      const env = { ...home.telemetryEnv, DR_TELEMETRY_SPOOL_DIR: spoolDir };
+      const off = await runDr(['self', 'version'], { env: { ...env, DO_NOT_TRACK: '1' } });
+      const on = await runDr(['self', 'version'], { env });
+      expect({ code: on.code, stdout: on.stdout, stderr: on.stderr }).toEqual({
+        code: off.code,
+        stdout: off.stdout,
+        stderr: off.stderr,
+      });
+      const debug = await runDr(['--debug', 'self', 'version'], { env });
+      expect(debug.code).toBe(0);
+      expect(debug.stdout).toBe(off.stdout);
+      const lines = debug.stderr.split('\n').filter((line) => line !== '');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^\[telemetry\] off for this run: spool folder refused: the folder /);
+      expect(lines[0]).toMatch(reason);
+      const status = await statusOf(env);
+      expect(status).toMatchObject({ enabled: false, recording: false, reason: 'spool-folder-refused' });
+      expect(status.explanation).toMatch(reason);
+      expect(readdirSync(spoolDir)).toEqual([]);
+      expect(lstatSync(spoolDir).mode & 0o7777).toBe(mode);
+      expect(fake.requests).toHaveLength(0);
+    });
+  }
 });
 
 /** Something a planted symlink points at, and a check that it is exactly as it was. */

@@ -111,6 +111,32 @@ describe('dr task run', () => {
     ]);
   });
 
+  it('passes a line of 20,000 task names through, in order (parsing it was quadratic: about 57 s)', async () => {
+    const tasks = Array.from({ length: 20_000 }, (_, i) => `t${i + 1}`);
+    const result = await runDr(['task', 'run', ...tasks, '-p', '--', '--watch'], { env, cwd: app });
+    expect(result.code).toBe(0);
+    expect(loggedArgs()).toEqual([
+      app,
+      '-t',
+      join(app, 'Taskfile.yml'),
+      '--parallel',
+      ...tasks,
+      '--',
+      '--watch',
+    ]);
+  }, 20_000);
+
+  it('names an unknown option after several tasks as the error, once', async () => {
+    const result = await runDr(['task', 'run', 'build', 'lint', 'test', '--bogus'], { env, cwd: app });
+    expect(result.code).toBe(2);
+    // Each task name after the first once left a stale "extraneous argument" candidate behind:
+    // the error was "Command not found; did you mean one of:" and the usage three times.
+    expect(result.stderr).toMatch(
+      /^Unknown Syntax Error: Unsupported option name \("--bogus"\)\.\n\n\$ dr task run /,
+    );
+    expect(result.stderr.match(/\$ dr task run/g)).toHaveLength(1);
+  });
+
   it("exits with the task's exit code", async () => {
     const result = await runDr(['task', 'run', 'test'], { env: { ...env, FAKE_TASK_EXIT: '3' }, cwd: app });
     expect(result.code).toBe(3);

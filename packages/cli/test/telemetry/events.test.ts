@@ -302,3 +302,33 @@ describe('user_id', () => {
     expect(requestBodies(userFake).join('')).not.toContain('someone@example.com');
   });
 });
+
+describe('duration_ms of command_completed', () => {
+  it('counts from the process start: time spent before the command began is in it', async ({
+    onTestFinished,
+  }) => {
+    const durationFake = await startFakeAmplitude();
+    const slow = makeTelemetryHome(durationFake);
+    onTestFinished(async () => {
+      slow.cleanup();
+      await durationFake.close();
+    });
+    slow.writeConfig(CONFIG_ENABLED);
+    // Holds the process 600 ms before dr's own code runs, as parsing a long line once did
+    // (the event said 18 ms for a 57 s run).
+    const preload = join(slow.dir, 'slow-start.cjs');
+    writeFileSync(preload, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600);\n');
+    const result = await runDr(['self', 'version'], {
+      env: { ...slow.telemetryEnv, NODE_OPTIONS: `--require ${preload}`, DR_TELEMETRY_DEBUG: '1' },
+    });
+    expect(result.code).toBe(0);
+    const completed = result.stderr
+      .split('\n')
+      .flatMap((line) => /^\[telemetry\] event (\{.*\})$/.exec(line)?.[1] ?? [])
+      .map((json) => JSON.parse(json) as UploadEvent)
+      .find((event) => event.event_type === 'command_completed');
+    expect(completed, result.stderr).toBeDefined();
+    expect(propertiesOf(completed!).duration_ms).toBeGreaterThanOrEqual(600);
+    await waitUntil(() => drainerPids(slow.spoolDir).length === 0, 'the drainer to exit');
+  });
+});

@@ -13,6 +13,12 @@ export interface DrPaths {
   readonly spoolFile: string;
   /** The administrator's policy file. */
   readonly policyFile: string;
+  /**
+   * The folders among these that are dr's own, to be kept 0700: the config folder and the data
+   * and spool folders, when they are the default ones. A folder the user named (through
+   * `--config`, DATAROBOT_CLI_CONFIG or DR_TELEMETRY_SPOOL_DIR) is the user's, never changed.
+   */
+  readonly ownedFolders: readonly string[];
 }
 
 export interface PathOptions {
@@ -28,14 +34,18 @@ export function resolvePaths(options: PathOptions = {}): DrPaths {
   const env = options.env ?? process.env;
   // env-paths reads process.env; honour an explicit env object for XDG variables too.
   const base = withEnv(env, () => envPaths('datarobot', { suffix: '' }));
-  const configFile =
-    nonEmpty(options.configFlag) ?? nonEmpty(env.DATAROBOT_CLI_CONFIG) ?? join(base.config, 'drconfig.yaml');
-  const spoolDir = nonEmpty(env.DR_TELEMETRY_SPOOL_DIR) ?? join(base.data, 'telemetry');
+  const namedConfig = nonEmpty(options.configFlag) ?? nonEmpty(env.DATAROBOT_CLI_CONFIG);
+  const namedSpoolDir = nonEmpty(env.DR_TELEMETRY_SPOOL_DIR);
+  const spoolDir = namedSpoolDir ?? join(base.data, 'telemetry');
   return {
-    configFile,
+    configFile: namedConfig ?? join(base.config, 'drconfig.yaml'),
     spoolDir,
     spoolFile: join(spoolDir, SPOOL_FILE_NAME),
     policyFile: nonEmpty(env.DR_TELEMETRY_POLICY_FILE) ?? DEFAULT_POLICY_FILE,
+    ownedFolders: [
+      ...(namedConfig === undefined ? [base.config] : []),
+      ...(namedSpoolDir === undefined ? [base.data, spoolDir] : []),
+    ],
   };
 }
 

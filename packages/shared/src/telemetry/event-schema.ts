@@ -84,6 +84,11 @@ const flags = {
   description: "Names of the flags given, without dashes or values, e.g. ['verbose'].",
 } as const;
 const durationMs = { type: 'integer', description: 'Wall time of the operation, in milliseconds.' } as const;
+const commandDurationMs = {
+  type: 'integer',
+  description:
+    "Wall time of the dr process from its start (Node's start-up and the parsing of the line included) to the command's end, in milliseconds.",
+} as const;
 const exitCode = { type: 'integer', description: 'The process exit code.' } as const;
 const errorType = {
   type: 'string',
@@ -122,7 +127,7 @@ export const EVENT_SCHEMA = {
       command,
       args_count: argsCount,
       flags,
-      duration_ms: durationMs,
+      duration_ms: commandDurationMs,
       success: { type: 'boolean', description: 'Always true for this event.' },
       exit_code: exitCode,
     },
@@ -133,7 +138,7 @@ export const EVENT_SCHEMA = {
       command,
       args_count: argsCount,
       flags,
-      duration_ms: durationMs,
+      duration_ms: commandDurationMs,
       success: { type: 'boolean', description: 'Always false for this event.' },
       exit_code: exitCode,
       error_type: errorType,

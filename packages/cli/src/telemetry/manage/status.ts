@@ -37,11 +37,17 @@ export async function showTelemetryStatus(options: StatusOptions): Promise<numbe
   const lock = inspectDrainerLock(settings.spoolDir);
   const drainerRunning = lock.state === 'held';
   const session = readSessionInfo(settings.sessionFile);
+  const problem = state.configProblem ?? state.spoolFolderProblem;
   const report = {
-    enabled: decision.enabled && state.configProblem === undefined,
-    recording: decision.recordThisRun && state.configProblem === undefined && 'url' in state.endpoint,
-    reason: state.configProblem === undefined ? decision.reason : 'config-invalid',
-    explanation: state.configProblem ?? decision.explanation,
+    enabled: decision.enabled && problem === undefined,
+    recording: decision.recordThisRun && problem === undefined && 'url' in state.endpoint,
+    reason:
+      state.configProblem !== undefined
+        ? 'config-invalid'
+        : problem !== undefined
+          ? 'spool-folder-refused'
+          : decision.reason,
+    explanation: problem ?? decision.explanation,
     device_id: state.view?.telemetry?.device_id ?? null,
     session_id: session?.sessionId ?? null,
     session_last_seen: isoOrNull(session?.lastSeen),
