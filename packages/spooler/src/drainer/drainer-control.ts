@@ -15,6 +15,8 @@ export const DRAINER_SPAWN_CLAIM_FILE = 'drainer.spawned';
 export const SPAWN_CLAIM_FRESH_MS = 10_000;
 export const DRAINER_STOP_META_KEY = 'drainer_stop';
 export const DRAINER_STATE_META_KEY = 'drainer_state';
+/** The stop request the spawning command saw, passed to the drainer it starts. */
+export const STOP_REQUEST_ENV = 'DR_DRAINER_STOP_REQUEST';
 
 export interface DrainerState {
   readonly pid: number;

@@ -23,6 +23,11 @@ export interface LingerOptions extends Omit<DrainOptions, 'deadlineMs' | 'onProg
   readonly maxLifetimeMs: number;
   /** How often the idle drainer looks for new events and stop requests. Default 500 ms. */
   readonly pollMs?: number;
+  /**
+   * The stop request its command saw when it spawned this drainer: if it has changed by the
+   * time the drainer holds the lock, disable, reset or flush came in between, and it exits.
+   */
+  readonly spawnedUnderStopRequest?: string;
 }
 
 /** Why the drainer ended: see LingerOptions. 'locked': another drainer holds the lock. */
@@ -97,6 +102,11 @@ async function holdLockAndDrain(
     spool = Spool.open({ dir: options.spoolDir, ...(options.now ? { now: options.now } : {}) });
     const open = spool;
     const stopRequest = drainerStopRequest(open);
+    const spawnedUnder = options.spawnedUnderStopRequest;
+    if (spawnedUnder !== undefined && spawnedUnder !== stopRequest) {
+      log('a stop was requested after this drainer was spawned: exiting');
+      return 'stop-request';
+    }
     let version = open.dataVersion();
     let wake: (() => void) | undefined;
     let newEvents = false;

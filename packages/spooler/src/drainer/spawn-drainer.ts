@@ -6,7 +6,7 @@
 // The flags and MALLOC_ARENA_MAX keep the drainer under its 60 MiB RSS target (SPEC §6); they are
 // part of how it ships, so tests and benchmarks start it with them too.
 import { openSpoolSafely } from '../spool/spool.ts';
-import { claimDrainerSpawn } from './drainer-control.ts';
+import { claimDrainerSpawn, DRAINER_STOP_META_KEY, STOP_REQUEST_ENV } from './drainer-control.ts';
 import { isDrainerLockHeld } from './drainer-lock.ts';
 
 export interface SpawnDrainerOptions {
@@ -16,7 +16,7 @@ export interface SpawnDrainerOptions {
   /** Where the drainer's settings are taken from; only CHILD_ENV_KEYS are passed on. */
   readonly env: NodeJS.ProcessEnv;
   /** An already-open spool, asked whether anything is due instead of opening it again. */
-  readonly spool?: { hasDue(): boolean };
+  readonly spool?: { hasDue(): boolean; getMeta?(key: string): string | undefined };
 }
 
 export type SpawnDrainerResult =
@@ -76,8 +76,9 @@ export const DRAINER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX:
 export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerResult {
   try {
     if (isDrainerLockHeld(options.spoolDir)) return { spawned: false, reason: 'drainer-running' };
-    const due = options.spool ? options.spool.hasDue() : hasDueInSpool(options.spoolDir);
-    if (due === undefined) return { spawned: false, reason: 'spool-unavailable' };
+    const looked = options.spool ? lookAt(options.spool) : lookInSpool(options.spoolDir);
+    if (looked === undefined) return { spawned: false, reason: 'spool-unavailable' };
+    const { due, stopRequest } = looked;
     if (!due) return { spawned: false, reason: 'nothing-due' };
     if (!claimDrainerSpawn(options.spoolDir)) return { spawned: false, reason: 'drainer-starting' };
 
@@ -89,7 +90,7 @@ export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerRes
       windowsHide: true,
       // The spool folder exists (the spool is in it) and keeps the drainer off the user's cwd.
       cwd: options.spoolDir,
-      env: childEnv(options.env, options.spoolDir),
+      env: { ...childEnv(options.env, options.spoolDir), [STOP_REQUEST_ENV]: stopRequest },
     });
     // A spawn that fails (a missing cwd, say) also emits 'error'; unheard, that would crash the CLI.
     child.on('error', () => {});
@@ -116,11 +117,19 @@ export function childEnv(env: NodeJS.ProcessEnv, spoolDir: string): NodeJS.Proce
   return picked;
 }
 
-function hasDueInSpool(spoolDir: string): boolean | undefined {
+/**
+ * Whether anything is due, and the stop request as this command saw it: a drainer that starts
+ * after disable, reset or flush raised it (its command saw the old value) exits at once.
+ */
+function lookAt(spool: NonNullable<SpawnDrainerOptions['spool']>): { due: boolean; stopRequest: string } {
+  return { due: spool.hasDue(), stopRequest: spool.getMeta?.(DRAINER_STOP_META_KEY) ?? '0' };
+}
+
+function lookInSpool(spoolDir: string): { due: boolean; stopRequest: string } | undefined {
   const spool = openSpoolSafely({ dir: spoolDir });
   if (spool === undefined) return undefined;
   try {
-    return spool.hasDue();
+    return lookAt(spool);
   } finally {
     spool.close();
   }

@@ -5,7 +5,16 @@
 // one command of a burst start it, and the lock path that only a folder can hold.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -97,7 +106,10 @@ describe('the lingering drainer', () => {
     await waitUntil(() => fake.ingested.length === 3, 5_000, 'the first events');
     expect(alive(drainer.child)).toBe(true);
     expect(isDrainerLockHeld(dir)).toBe(true);
-    const state = withSpool(dir, (spool) => readDrainerState(spool));
+    // The state is written once the pass has ended, just after the collector took the events.
+    const stateOf = () => withSpool(dir, (spool) => readDrainerState(spool));
+    await waitUntil(() => stateOf() !== undefined, 2_000, 'the drainer state');
+    const state = stateOf();
     expect(state?.pid).toBe(drainer.child.pid);
     expect(state!.exitsBy).toBeGreaterThan(Date.now());
 
@@ -167,7 +179,41 @@ describe('the lingering drainer', () => {
     await waitUntil(() => fake.ingested.length === 2, 5_000, 'the events');
     expect(await drainer.exited).toBe(0);
   });
+
+  it('a drainer spawned before a stop request, that takes the lock after it, exits unsent', async () => {
+    fillSpool(dir, 2);
+    const spool = Spool.open({ dir });
+    try {
+      // The command looked at the spool (stop request 0) ...
+      const sawBefore = { hasDue: () => true, getMeta: () => '0' };
+      // ... then disable raised the request while no drainer held the lock yet.
+      expect(await stopRunningDrainer(dir, spool, 100)).toBe(true);
+      const result = spawnDrainerIfDue({
+        spoolDir: dir,
+        drainerScript: script,
+        env: { DR_TELEMETRY_ENDPOINT: fake.url, DR_TELEMETRY_API_KEY: API_KEY, DR_DRAINER_IDLE_SECONDS: '5' },
+        spool: sawBefore,
+      });
+      expect(result.spawned).toBe(true);
+      if (!result.spawned) return;
+      await waitUntil(() => !pidAlive(result.pid), 5_000, 'the drainer to exit');
+      expect(fake.requests).toHaveLength(0);
+      expect(spool.depth().events).toBe(2);
+    } finally {
+      spool.close();
+    }
+  });
 });
+
+/** Whether a process (not a child of ours) still runs. */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+  } catch {
+    return false;
+  }
+}
 
 describe('the spawn claim', () => {
   it('lets one caller of a burst spawn; a stale claim is taken over; the drainer clears it', async () => {
@@ -194,6 +240,9 @@ describe('the spawn claim', () => {
     );
     await waitUntil(() => fake.ingested.length === 1, 5_000, 'the event');
     await waitUntil(() => !existsSync(claim), 5_000, 'the claim to be cleared');
+    for (const result of results) {
+      if (result.spawned) await waitUntil(() => !pidAlive(result.pid), 5_000, 'the drainer to exit');
+    }
   });
 
   it('a link planted at the claim is never followed', () => {
@@ -233,6 +282,7 @@ describe('a foreign object at drainer.lock (#18 item 2)', () => {
       expect(fake.ingested.map((event) => event.insert_id)).toEqual(events.map((event) => event.insert_id));
       expect(readdirSync(dir).some((name) => name.startsWith('drainer.lock.foreign-'))).toBe(true);
       if (kind === 'symlink') expect(existsSync(join(dir, 'fresh-target'))).toBe(true);
+      if (result.spawned) await waitUntil(() => !pidAlive(result.pid), 5_000, 'the drainer to exit');
     });
   }
 });

@@ -116,7 +116,7 @@ export function stackLines(text: string): string[] {
  */
 export function telemetryProblemLines(stderr: string): string[] {
   const ordinary =
-    /^\[telemetry\] (event \{|drainer started \(pid \d+\)$|drainer not started: (drainer-running|nothing-due)$)/;
+    /^\[telemetry\] (event \{|drainer started \(pid \d+\)$|drainer not started: (drainer-running|drainer-starting|nothing-due)$)/;
   return stderr.split('\n').filter((line) => line.startsWith('[telemetry] ') && !ordinary.test(line));
 }
 
