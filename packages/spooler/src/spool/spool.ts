@@ -732,7 +732,7 @@ const ADDON = join('build', 'Release', 'better_sqlite3.node');
 
 /**
  * Where the built dr finds it first (dist/../node_modules/better-sqlite3, as pnpm and npm
- * install @dr/cli's own dependencies): one stat instead of a module resolution.
+ * install @datarobot/cli's own dependencies): one stat instead of a module resolution.
  */
 function addonBesideBundle(): string | undefined {
   try {
