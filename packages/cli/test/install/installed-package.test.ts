@@ -19,6 +19,7 @@ import { DR_BIN, runProgram } from '../support/run-dr.ts';
 import {
   drainerPids,
   makeTelemetryHome,
+  runDrOnTerminal,
   type TelemetryHome,
   waitUntil,
 } from '../telemetry/support/telemetry-harness.ts';
@@ -196,6 +197,18 @@ describe(`the npm package installed with npm install --global`, () => {
       expect(unasked.stderr).toBe(
         `Error: Not installed: there is no terminal to ask on. Run dr self update --yes, or ${upgrade}\n`,
       );
+      expect((await runInstalled(['--version'], env)).stdout).toBe(`${VERSION}\n`);
+
+      // On a terminal it asks; no means no.
+      const declined = await runDrOnTerminal(['self', 'update'], {
+        env,
+        program: [dr],
+        waitFor: 'Install dr 99.0.0 with',
+        answer: 'n\r',
+      });
+      expect(declined.terminal).toContain(`Install dr 99.0.0 with ${upgrade}? (Y/n)`);
+      expect(declined.code).toBe(0);
+      expect(declined.stdout).toContain('dr was not updated.');
       expect((await runInstalled(['--version'], env)).stdout).toBe(`${VERSION}\n`);
 
       const updated = await runInstalled(['self', 'update', '--yes'], env, 120_000);
