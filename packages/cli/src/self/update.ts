@@ -4,6 +4,7 @@
 // Promises: nothing is installed without a yes; with no terminal and no --yes it prints the
 // command to run and exits 2; --check only tells. DR_UPDATE_REGISTRY_URL (a mirror, or a test
 // fake) is asked and handed on to the package manager as --registry.
+import type { SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildInfo, DrError, ExitCode } from '@dr/shared';
@@ -89,6 +90,14 @@ export async function selfUpdate(io: CommandIO, options: SelfUpdateOptions): Pro
     io.telemetry.record('self_update', { update_available: true, result: 'failure' });
     throw new DrError('UPDATE_NOT_INSTALLABLE', (installation as { instead: string }).instead);
   }
+  if (process.platform === 'win32') {
+    // npm and pnpm are .cmd scripts there, which only a shell runs, and dr never starts a shell.
+    io.telemetry.record('self_update', { update_available: true, result: 'failure' });
+    throw new DrError(
+      'UPDATE_NOT_INSTALLABLE',
+      `dr cannot run ${command.command} on Windows: run ${report.upgrade_command}`,
+    );
+  }
   if (!options.yes) {
     if (!isInteractive(io)) {
       io.telemetry.record('self_update', { update_available: true, result: 'cancelled' });
@@ -145,15 +154,11 @@ async function confirmed(io: CommandIO, question: string): Promise<boolean> {
  * Runs the package manager with its output on dr's stderr (dr's stdout stays its own report);
  * resolves with its exit code, or 'not-found' when there is no such command.
  */
-async function runUpgrade(command: UpgradeCommand, env: NodeJS.ProcessEnv): Promise<number | 'not-found'> {
+function runUpgrade(command: UpgradeCommand, env: NodeJS.ProcessEnv): Promise<number | 'not-found'> {
+  const options = { env, stdio: ['ignore', 2, 2] } satisfies SpawnOptions;
   const { spawn } = process.getBuiltinModule('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn(command.command, command.args, {
-      env,
-      stdio: ['ignore', 2, 2],
-      // npm and pnpm are .cmd scripts on Windows, which only a shell runs.
-      shell: process.platform === 'win32',
-    });
+    const child = spawn(command.command, command.args, options);
     child.on('error', (error: NodeJS.ErrnoException) =>
       error.code === 'ENOENT' ? resolve('not-found') : reject(error),
     );

@@ -16,7 +16,8 @@ export class SelfUpdateCommand extends DrCommand {
 
       Set DR_UPDATE_REGISTRY_URL to use another registry (e.g. your organization's mirror): dr
       asks it, and hands it on to npm or pnpm as --registry. A dr run from a source checkout, as
-      a project's dependency or through npx is not updated; dr says what to do instead.
+      a project's dependency or through npx is not updated, nor on Windows (npm and pnpm are
+      scripts there that only a shell runs); dr says what to do instead.
     `,
     examples: [
       ['Update dr, asking first', '$0 self update'],
