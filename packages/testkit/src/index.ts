@@ -5,3 +5,4 @@ export * from './amplitude/fake-amplitude.ts';
 export * from './amplitude/fault-mix.ts';
 export * from './amplitude/faults.ts';
 export * from './datarobot/index.ts';
+export * from './npm-registry/fake-npm-registry.ts';

@@ -1,11 +1,26 @@
-// `dr self update`: tells the installed version, the newest one published on the npm registry
-// (`GET <registry>/<package>/latest`), and the npm command that upgrades. It never downloads or
-// runs anything. DR_UPDATE_REGISTRY_URL points it at another registry (a mirror, or a test fake).
+// `dr self update`: asks the npm registry (`GET <registry>/<package>/latest`) for the newest
+// version and, when it is newer, installs it with the package manager that installed dr (npm
+// into its own prefix, or pnpm), after asking on a terminal (default yes) or with --yes.
+// Promises: nothing is installed without a yes; with no terminal and no --yes it prints the
+// command to run and exits 2; --check only tells. DR_UPDATE_REGISTRY_URL (a mirror, or a test
+// fake) is asked and handed on to the package manager as --registry.
+import type { SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildInfo, DrError, ExitCode } from '@dr/shared';
+import { isInteractive } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
+import {
+  commandLine,
+  type Installation,
+  installationOf,
+  NPM_PACKAGE,
+  runningPackageRoot,
+  type UpgradeCommand,
+  upgradeCommand,
+} from './installation.ts';
 
-/** The name dr is published under on npm. */
-export const NPM_PACKAGE = '@datarobot/cli';
+export { NPM_PACKAGE };
 export const DEFAULT_REGISTRY_URL = 'https://registry.npmjs.org';
 const TIMEOUT_MS = 10_000;
 
@@ -13,39 +28,142 @@ export interface UpdateReport {
   readonly installed: string;
   readonly latest: string;
   readonly update_available: boolean;
-  readonly upgrade_command: string;
+  /** The command that installs the latest version where dr is installed; null when dr cannot update itself. */
+  readonly upgrade_command: string | null;
 }
 
-export async function selfUpdate(io: CommandIO, outputFormat: 'text' | 'json'): Promise<number> {
-  let report: UpdateReport;
+export interface SelfUpdateOptions {
+  readonly outputFormat: 'text' | 'json';
+  /** Install without asking. */
+  readonly yes: boolean;
+  /** Only tell; install nothing. */
+  readonly check: boolean;
+  /** How dr was installed; by default worked out from where the running bundle is. */
+  readonly installation?: Installation;
+}
+
+export async function selfUpdate(io: CommandIO, options: SelfUpdateOptions): Promise<number> {
+  let latest: string;
   try {
-    const latest = await latestPublishedVersion(io.env);
-    const installed = buildInfo.version;
-    report = {
-      installed,
-      latest,
-      update_available: compareVersions(latest, installed) > 0,
-      upgrade_command: `npm install --global ${NPM_PACKAGE}@latest`,
-    };
+    latest = await latestPublishedVersion(io.env);
   } catch (error) {
     io.telemetry.record('self_update', { update_available: false, result: 'failure' });
     throw error;
   }
-  io.telemetry.record('self_update', { update_available: report.update_available, result: 'success' });
-  if (outputFormat === 'json') {
-    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else if (report.update_available) {
-    io.stdout.write(
-      `dr ${report.installed} is installed; ${report.latest} is available.\nUpgrade with: ${report.upgrade_command}\n`,
+  const installed = buildInfo.version;
+  const installation = options.installation ?? runningInstallation();
+  const command =
+    installation.kind === 'unmanaged'
+      ? undefined
+      : upgradeCommand(installation, latest, registryArgument(io.env));
+  const report: UpdateReport = {
+    installed,
+    latest,
+    update_available: compareVersions(latest, installed) > 0,
+    upgrade_command: command === undefined ? null : commandLine(command),
+  };
+  const tell = (text: string) => {
+    if (options.outputFormat === 'text') io.stdout.write(`${text}\n`);
+  };
+  if (options.outputFormat === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+
+  if (!report.update_available) {
+    io.telemetry.record('self_update', { update_available: false, result: 'success' });
+    tell(
+      compareVersions(installed, latest) > 0
+        ? `dr ${installed} is newer than the latest published version (${latest}).`
+        : `dr ${installed} is the newest version.`,
     );
-  } else if (compareVersions(report.installed, report.latest) > 0) {
-    io.stdout.write(
-      `dr ${report.installed} is newer than the latest published version (${report.latest}).\n`,
-    );
-  } else {
-    io.stdout.write(`dr ${report.installed} is the newest version.\n`);
+    return ExitCode.ok;
   }
+  tell(`dr ${installed} is installed; ${latest} is available.`);
+  if (options.check) {
+    io.telemetry.record('self_update', { update_available: true, result: 'success' });
+    tell(
+      command === undefined && installation.kind === 'unmanaged'
+        ? installation.instead
+        : `Upgrade with: dr self update (or ${report.upgrade_command})`,
+    );
+    return ExitCode.ok;
+  }
+  if (command === undefined) {
+    io.telemetry.record('self_update', { update_available: true, result: 'failure' });
+    throw new DrError('UPDATE_NOT_INSTALLABLE', (installation as { instead: string }).instead);
+  }
+  if (process.platform === 'win32') {
+    // npm and pnpm are .cmd scripts there, which only a shell runs, and dr never starts a shell.
+    io.telemetry.record('self_update', { update_available: true, result: 'failure' });
+    throw new DrError(
+      'UPDATE_NOT_INSTALLABLE',
+      `dr cannot run ${command.command} on Windows: run ${report.upgrade_command}`,
+    );
+  }
+  if (!options.yes) {
+    if (!isInteractive(io)) {
+      io.telemetry.record('self_update', { update_available: true, result: 'cancelled' });
+      throw new DrError(
+        'UPDATE_NEEDS_CONFIRMATION',
+        `Not installed: there is no terminal to ask on. Run dr self update --yes, or ${report.upgrade_command}`,
+        { exitCode: ExitCode.usage },
+      );
+    }
+    if (!(await confirmed(io, `Install dr ${latest} with ${report.upgrade_command}?`))) {
+      io.telemetry.record('self_update', { update_available: true, result: 'cancelled' });
+      tell('dr was not updated.');
+      return ExitCode.ok;
+    }
+  }
+  io.stderr.write(`Installing dr ${latest}: ${report.upgrade_command}\n`);
+  const exitCode = await runUpgrade(command, io.env);
+  if (exitCode !== 0) {
+    io.telemetry.record('self_update', { update_available: true, result: 'failure' });
+    throw new DrError(
+      'UPDATE_INSTALL_FAILED',
+      exitCode === 'not-found'
+        ? `${command.command} was not found on PATH: run ${report.upgrade_command} where it is available.`
+        : `${command.command} could not install dr ${latest} (exit ${exitCode}); its output is above. Run ${report.upgrade_command} to try again.`,
+    );
+  }
+  io.telemetry.record('self_update', { update_available: true, result: 'success' });
+  tell(`dr ${latest} is installed.`);
   return ExitCode.ok;
+}
+
+/** How the dr running now was installed (its bundle lies in <package>/dist). */
+function runningInstallation(): Installation {
+  return installationOf(runningPackageRoot(fileURLToPath(import.meta.url)), { exists: existsSync });
+}
+
+/** The registry to hand on to the package manager: only one the user chose (DR_UPDATE_REGISTRY_URL). */
+function registryArgument(env: NodeJS.ProcessEnv): string | undefined {
+  const registry = env.DR_UPDATE_REGISTRY_URL?.trim();
+  return registry ? registry : undefined;
+}
+
+async function confirmed(io: CommandIO, question: string): Promise<boolean> {
+  const { TerminalPrompt } = await import('../dotenv/terminal-prompt.ts');
+  const prompt = TerminalPrompt.open(io.stdin, io.stderr, 'run dr self update --yes');
+  try {
+    return await prompt.confirm(question, true);
+  } finally {
+    prompt.close();
+  }
+}
+
+/**
+ * Runs the package manager with its output on dr's stderr (dr's stdout stays its own report);
+ * resolves with its exit code, or 'not-found' when there is no such command.
+ */
+function runUpgrade(command: UpgradeCommand, env: NodeJS.ProcessEnv): Promise<number | 'not-found'> {
+  const options = { env, stdio: ['ignore', 2, 2] } satisfies SpawnOptions;
+  const { spawn } = process.getBuiltinModule('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(command.command, command.args, options);
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? resolve('not-found') : reject(error),
+    );
+    child.on('close', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
+  });
 }
 
 async function latestPublishedVersion(env: NodeJS.ProcessEnv): Promise<string> {

@@ -137,10 +137,11 @@ export class ActiveTelemetryRun implements TelemetryRun {
     return this.#spool;
   }
 
-  #debug(line: string): void {
+  /** One line per message: Node's own messages (an addon built for another Node) span several. */
+  #debug(message: string): void {
     if (!this.#options.debug) return;
     try {
-      this.#options.debugOutput.write(`[telemetry] ${line}\n`);
+      this.#options.debugOutput.write(`[telemetry] ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     } catch {
       // Debug output is best effort.
     }

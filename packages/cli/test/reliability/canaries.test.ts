@@ -361,7 +361,9 @@ it('keeps every canary out of Amplitude and the spool, and in DataRobot only whe
     // self
     { args: ['self', 'version'], command: 'self version', code: 0 },
     { args: ['self', 'version', '--output-format', canary.flagValue], command: 'self version', code: 2 },
-    { args: ['self', 'update'], command: 'self update', code: 0 },
+    { args: ['self', 'update', '--check'], command: 'self update', code: 0 },
+    // From this checkout dr cannot install itself: it says so (exit 1) after asking the registry.
+    { args: ['self', 'update', '--yes'], command: 'self update', code: 1 },
     {
       args: ['self', 'update', '--output-format', 'json'],
       command: 'self update',

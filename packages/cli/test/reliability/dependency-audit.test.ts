@@ -5,8 +5,9 @@
 //   file sources, and workspace links only to this repository's own packages;
 // - every package that wants an install script is named in pnpm-workspace.yaml's allowBuilds
 //   (true: reviewed and run; false: reviewed and refused), and every `true` there still needs one;
-// - the production dependency tree of @dr/cli (what ships) is exactly RUNTIME_PACKAGES below, so a
-//   new runtime dependency is a visible change here, with no package in two major versions;
+// - what @datarobot/cli ships (its one installed dependency, better-sqlite3, and what the bundle
+//   holds: its other dependencies, listed as devDependencies) is exactly RUNTIME_PACKAGES below,
+//   so a new runtime dependency is a visible change here, with no package in two major versions;
 // - every runtime package has a permissive licence.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,7 +19,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const STORE = join(REPO, 'node_modules/.pnpm');
 
 /**
- * What @dr/cli ships with (name@version, peer and patch suffixes dropped). better-sqlite3 brings
+ * What @datarobot/cli ships with (name@version, peer and patch suffixes dropped). better-sqlite3 brings
  * prebuild-install and its helpers: its install script fetches the prebuilt binary. Update this
  * list on purpose, with the reason in the commit.
  */
@@ -138,12 +139,20 @@ function splitKey(key: string): [string, string] {
   return [key.slice(0, at), key.slice(at + 1).replace(/\(.*$/, '')];
 }
 
-/** The packages @dr/cli needs at run time, following workspace links, as name@version. */
+/** The devDependencies of packages/cli that are tools for its tests, not bundled into dist. */
+const NOT_BUNDLED = new Set(['@dr/testkit']);
+
+/**
+ * The packages @datarobot/cli needs at run time, as name@version: its dependencies (installed
+ * with it) and the devDependencies its bundle holds, following workspace links.
+ */
 function runtimeTree(): string[] {
   const found = new Set<string>();
   const visitImporter = (path: string) => {
-    for (const [name, { version }] of Object.entries(project.importers![path]!.dependencies ?? {})) {
-      visit(name, version, path);
+    const { dependencies = {}, devDependencies = {} } = project.importers![path]!;
+    const bundled = path === 'packages/cli' ? devDependencies : {};
+    for (const [name, { version }] of Object.entries({ ...dependencies, ...bundled })) {
+      if (!NOT_BUNDLED.has(name)) visit(name, version, path);
     }
   };
   const visit = (name: string, version: string, from: string | undefined) => {
@@ -265,7 +274,19 @@ describe('dependency audit (offline, from pnpm-lock.yaml)', () => {
     expect(granted.sort()).toEqual(['better-sqlite3', 'esbuild']);
   });
 
-  it('the runtime tree of @dr/cli is exactly the reviewed list, one major version of each', () => {
+  it('the published package installs better-sqlite3 alone, at the version whose JavaScript the bundle holds', () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, 'packages/cli/package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    const locked = project.importers!['packages/cli']!.dependencies ?? {};
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual(['better-sqlite3']);
+    expect(manifest.dependencies!['better-sqlite3']).toBe(locked['better-sqlite3']!.version);
+    expect(project.importers!['packages/spooler']!.dependencies!['better-sqlite3']!.version).toBe(
+      locked['better-sqlite3']!.version,
+    );
+  });
+
+  it('the runtime tree of @datarobot/cli is exactly the reviewed list, one major version of each', () => {
     const tree = runtimeTree();
     expect(tree).toEqual(RUNTIME_PACKAGES);
     const majors = new Map<string, Set<string>>();

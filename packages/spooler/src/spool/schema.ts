@@ -3,6 +3,7 @@
 // the caller moves it aside. Migrations run in one IMMEDIATE transaction, so concurrent openers
 // apply each exactly once.
 import type Database from 'better-sqlite3';
+import { keptForProcess, pragma, pragmaValue } from './native-objects.ts';
 
 export const SPOOL_SCHEMA_VERSION = 1;
 
@@ -64,15 +65,16 @@ export function migrateSpoolSchema(db: Database.Database, firstId: number): void
     if (from > SPOOL_SCHEMA_VERSION) throw new UnusableSpoolFile('newer');
     if (
       from === 0 &&
-      db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() !== 0
+      keptForProcess(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'")).pluck().get() !==
+        0
     ) {
       throw new UnusableSpoolFile('corrupt');
     }
     for (let version = from; version < SPOOL_SCHEMA_VERSION; version += 1) db.exec(MIGRATIONS[version]!);
     if (from === 0) {
-      db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)").run(firstId);
+      keptForProcess(db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)")).run(firstId);
     }
-    db.pragma(`user_version = ${SPOOL_SCHEMA_VERSION}`);
+    pragma(db, `user_version = ${SPOOL_SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
@@ -81,7 +83,7 @@ export function migrateSpoolSchema(db: Database.Database, firstId: number): void
 }
 
 function schemaVersion(db: Database.Database): number {
-  const version = db.pragma('user_version', { simple: true });
+  const version = pragmaValue(db, 'user_version');
   if (typeof version !== 'number') throw new UnusableSpoolFile('corrupt');
   if (version > SPOOL_SCHEMA_VERSION) throw new UnusableSpoolFile('newer');
   return version;

@@ -60,6 +60,7 @@ import { fileURLToPath } from 'node:url';
 import type { AmplitudeEvent } from '@dr/shared';
 import Database from 'better-sqlite3';
 import { DROPPED_REPORT_PATTERN, reportedCounts } from '../drainer/dropped-report.ts';
+import { keptForProcess, pragma, pragmaValue } from './native-objects.ts';
 import { migrateSpoolSchema, UnusableSpoolFile } from './schema.ts';
 import { isCorruption, SpoolError, toSpoolError } from './spool-error.ts';
 import {
@@ -552,7 +553,7 @@ export class Spool {
     const db = this.#connection();
     if (db.inTransaction) return;
     try {
-      db.pragma('wal_checkpoint(PASSIVE)');
+      this.#sql('PRAGMA wal_checkpoint(PASSIVE)').all();
     } catch (error) {
       // Busy: a writer or another checkpoint is at it; the next claim tries again.
       if (toSpoolError(error).code !== 'SPOOL_BUSY') throw error;
@@ -617,7 +618,7 @@ export class Spool {
   #sql<Row = unknown>(source: string): Database.Statement<unknown[], Row> {
     let statement = this.#statements.get(source);
     if (statement === undefined) {
-      statement = this.#connection().prepare(source);
+      statement = keptForProcess(this.#connection().prepare(source));
       this.#statements.set(source, statement);
     }
     return statement as Database.Statement<unknown[], Row>;
@@ -655,13 +656,15 @@ function connect(file: string, settings: Settings): { db: Database.Database; ide
     let db: Database.Database | undefined;
     try {
       identity = preparePrivateFile(file);
-      db = new Database(file, { timeout: settings.busyTimeoutMs, nativeBinding: nativeBinding() });
-      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db = keptForProcess(
+        new Database(file, { timeout: settings.busyTimeoutMs, nativeBinding: nativeBinding() }),
+      );
+      if (pragmaValue(db, 'journal_mode') !== 'wal') pragma(db, 'journal_mode = WAL');
+      pragma(db, 'synchronous = NORMAL');
       // SQLite's own default (2 MB); better-sqlite3 builds with 16 MB, which the drainer would fill.
-      db.pragma('cache_size = -2000');
-      db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
-      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+      pragma(db, 'cache_size = -2000');
+      pragma(db, `wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+      pragma(db, `journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       migrateSpoolSchema(db, Date.now() * IDS_PER_MS);
       return { db, identity };
     } catch (error) {
@@ -752,7 +755,7 @@ const ADDON = join('build', 'Release', 'better_sqlite3.node');
 
 /**
  * Where the built dr finds it first (dist/../node_modules/better-sqlite3, as pnpm and npm
- * install @dr/cli's own dependencies): one stat instead of a module resolution.
+ * install @datarobot/cli's own dependencies): one stat instead of a module resolution.
  */
 function addonBesideBundle(): string | undefined {
   try {

@@ -250,9 +250,11 @@ export interface PtyOptions {
   readonly answer?: string;
   /** Only stdin is a terminal (stderr is a pipe). */
   readonly stdinOnly?: boolean;
+  /** The program that runs dr; default this Node with the workspace's bin/dr. */
+  readonly program?: readonly string[];
 }
 
-/** bin/dr with stdin and stderr on a pseudo-terminal; `terminal` is what it showed there. */
+/** dr with stdin and stderr on a pseudo-terminal; `terminal` is what it showed there. */
 export function runDrOnTerminal(
   args: readonly string[],
   options: PtyOptions,
@@ -264,8 +266,7 @@ export function runDrOnTerminal(
       : []),
     ...(options.stdinOnly ? ['--stdin-only'] : []),
     '--',
-    process.execPath,
-    DR_BIN,
+    ...(options.program ?? [process.execPath, DR_BIN]),
     ...args,
   ];
   return new Promise((resolveRun, reject) => {
