@@ -226,6 +226,8 @@ describe.concurrent('dr self telemetry', { timeout: 30_000 }, () => {
     expect(reset.stderr).toBe('');
     expect(reset.code).toBe(0);
     expect(deviceIdOf(home)).not.toBe(before);
+    // The first command's drainer works in x: let it finish before the home is removed.
+    await waitUntil(() => drainerPids(join(home.dir, 'x')).length === 0, 'the drainer in x to exit');
   });
 
   it('disable: stored with its reason (never sent), stops recording at once, starts no drainer', async (context) => {
