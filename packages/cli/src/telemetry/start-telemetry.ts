@@ -3,7 +3,7 @@
 // then the ids every event carries. Loaded only when no opt-out flag or variable was given, so
 // an opted-out run opens no file. Never throws: a fault means an inactive run. Ctrl-C at the
 // consent prompt is no fault: it ends the process there, like Ctrl-C anywhere.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import {
   CONSENT_PROMPT_VERSION,
   consentChanges,
@@ -194,6 +194,8 @@ function endAsInterrupted(stderr: NodeJS.WritableStream): never {
 }
 
 async function readPolicy(policyFile: string): Promise<TelemetryPolicy | undefined> {
+  // Most machines have no policy file: one stat says so without building an exception.
+  if (statSync(policyFile, { throwIfNoEntry: false }) === undefined) return undefined;
   let text: string;
   try {
     text = readFileSync(policyFile, 'utf8');
