@@ -24,7 +24,12 @@ async function measure(mode, drainer = 'as it comes') {
   const home = makeConsentingHome('dr-bench-overhead-');
   const spoolDir = join(home, 'spool');
   const lock = join(spoolDir, 'drainer.lock');
-  const base = recordingEnv(home, fake.url, { DR_TELEMETRY_SPOOL_DIR: spoolDir });
+  // 'starts': the drainer exits as soon as the spool is empty (idle window 0), so the next run
+  // starts one; otherwise it lingers its default 60 s, as for a user.
+  const base = recordingEnv(home, fake.url, {
+    DR_TELEMETRY_SPOOL_DIR: spoolDir,
+    ...(drainer === 'starts' ? { DR_DRAINER_IDLE_SECONDS: '0' } : {}),
+  });
   const on = { ...base };
   const off = { ...base, DO_NOT_TRACK: '1' };
   const waitForNoDrainer = async () => {
@@ -65,7 +70,8 @@ async function measure(mode, drainer = 'as it comes') {
 async function deliveryLatency(samplesWanted) {
   const fake = await startFakeAmplitude();
   const home = makeConsentingHome('dr-bench-overhead-');
-  const env = recordingEnv(home, fake.url);
+  // Idle window 0: each run starts its own drainer, as after an idle spell (the worst case).
+  const env = recordingEnv(home, fake.url, { DR_DRAINER_IDLE_SECONDS: '0' });
   const latencies = [];
   try {
     for (let i = 0; i < samplesWanted; i += 1) {
@@ -96,7 +102,7 @@ const DRAINER_LABEL = {
   starts: 'each run starts one',
   running: 'one already running',
 };
-const verdict = (r) => (r.added.median <= 3 && r.added.p95 <= 5 ? 'meets' : 'MISSES');
+const verdict = (r) => (r.added.median <= 5 && r.added.p95 < 10 ? 'meets' : 'MISSES');
 const table = `## Telemetry overhead: \`dr self version\`, telemetry on vs off
 
 Command: \`node bench/overhead.mjs\` (${rounds} paired rounds per collector state, order shuffled in each round; off = \`DO_NOT_TRACK=1\`). Machine: ${machineLine()}.
@@ -107,11 +113,11 @@ starts none), *each run starts one* (the bench waits for the previous drainer to
 after an idle spell pays for \`child_process\` and the spawn), *one already running* (a live
 drainer's lock is held throughout: a command in a burst).
 
-| collector | drainer | off median ms | on median ms | added median ms | added p95 ms | target (≤ 3 / ≤ 5) |
+| collector | drainer | off median ms | on median ms | added median ms | added p95 ms | target (≤ 5 / < 10) |
 | --- | --- | --- | --- | --- | --- | --- |
 ${results.map((r) => `| ${r.mode} | ${DRAINER_LABEL[r.drainer]} | ${fmt(r.off.median)} | ${fmt(r.on.median)} | ${fmt(r.added.median)} | ${fmt(r.added.p95)} | ${verdict(r)} |`).join('\n')}
 
-Event delivery, collector up, no further \`dr\` run: from the command's exit to the collector ingesting its events, median ${fmt(latency.median)} ms, p95 ${fmt(latency.p95)} ms, max ${fmt(latency.max)} ms (target p95 ≤ 5000 ms: ${latency.p95 <= 5000 ? 'meets' : 'MISSES'}).
+Event delivery, collector up, no further \`dr\` run: from the command's exit to the collector ingesting its events, median ${fmt(latency.median)} ms, p95 ${fmt(latency.p95)} ms, max ${fmt(latency.max)} ms (target p95 ≤ 2000 ms: ${latency.p95 <= 2000 ? 'meets' : 'MISSES'}).
 `;
 writeSection('overhead', table);
 process.stdout.write(table);
