@@ -169,7 +169,7 @@ function printTotalsAndVerdict(world, runs, delivery, runOf) {
   const statuses = Object.entries(stats.byStatus).map(([status, count]) => `${count}× ${status}`);
   const log = drainerLogLines(world);
   const failedSends = log.filter((line) => /: \d+ events: (network-error|timeout|server-error)/.test(line));
-  const drainerProcesses = log.filter((line) => / exit: /.test(line)).length;
+  const drainerProcesses = new Set(log.map((line) => /^\S+ \[(\d+)\]/.exec(line)?.[1]).filter(Boolean)).size;
   const drainerPasses = log.filter((line) => / pass: /.test(line)).length;
   const left = spoolDepth(world);
   const offScript = runs.filter((run) => run.code !== run.expect);
@@ -189,7 +189,7 @@ function printTotalsAndVerdict(world, runs, delivery, runOf) {
       ['requests answered by the collector', `${stats.requests} (${statuses.join(', ') || 'none'})`],
       ['429 answers', stats.throttled],
       [
-        'drainer processes ended, their passes, and sends that failed',
+        'drainer processes, their passes over the spool, and sends that failed',
         `${drainerProcesses}, ${drainerPasses}, ${failedSends.length}`,
       ],
       ['events left in the spool', left],
