@@ -80,6 +80,10 @@ export async function login(io: CommandIO, options: LoginOptions): Promise<numbe
 async function receiveKey(io: CommandIO, endpoint: DataRobotEndpoint, noBrowser: boolean): Promise<string> {
   const listener = await startLoginListener(portFrom(io.env));
   try {
+    // Waiting (and the Ctrl-C handler) starts before anything is printed: a Ctrl-C as soon as the
+    // page or the port shows must cancel the login, not kill dr before its handler is there.
+    const key = listener.waitForKey(timeoutFrom(io.env));
+    key.catch(() => {});
     const page = developerToolsUrl(endpoint);
     io.stderr.write(
       'Open this page to connect your DataRobot credentials to the CLI (log in there if asked, then open it again):\n',
@@ -91,7 +95,7 @@ async function receiveKey(io: CommandIO, endpoint: DataRobotEndpoint, noBrowser:
     io.stderr.write(
       `Waiting for DataRobot to hand the API key to http://localhost:${listener.port}/ (up to ${Math.round(timeoutFrom(io.env) / 60_000) || 1} minutes; Ctrl-C to cancel)…\n`,
     );
-    return await listener.waitForKey(timeoutFrom(io.env));
+    return await key;
   } finally {
     await listener.close();
   }
