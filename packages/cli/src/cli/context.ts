@@ -29,6 +29,10 @@ export interface GlobalOptions {
   readonly debug: boolean;
   readonly verbose: boolean;
   readonly disableTelemetry: boolean;
+  readonly skipCertificateCheck: boolean;
+  readonly caCert: string | undefined;
+  readonly skipAuth: boolean;
+  readonly forceInteractive: boolean;
 }
 
 export interface DrContext extends BaseContext {

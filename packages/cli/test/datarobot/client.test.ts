@@ -135,6 +135,22 @@ describe('TLS', () => {
       expect(refused.stderr).toContain('Cannot verify the TLS certificate');
       expect((await runDr(['auth', 'check', '--ca-cert', certs.caFile], { env: home.env })).code).toBe(0);
       expect((await runDr(['auth', 'check', '-k'], { env: home.env })).code).toBe(0);
+      // Global options of the Go dr: anywhere on the line, and from its DATAROBOT_CLI_<KEY> variables.
+      expect((await runDr(['-k', 'auth', 'check'], { env: home.env })).code).toBe(0);
+      expect((await runDr(['--ca-cert', certs.caFile, 'auth', 'check'], { env: home.env })).code).toBe(0);
+      const fromEnv = async (variables: NodeJS.ProcessEnv, args = ['auth', 'check']) =>
+        (await runDr(args, { env: { ...home.env, ...variables } })).code;
+      expect(await fromEnv({ DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK: 'true' })).toBe(0);
+      expect(await fromEnv({ DATAROBOT_CLI_CA_CERT: certs.caFile })).toBe(0);
+      expect(await fromEnv({ DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK: 'false' })).toBe(4);
+      // The line wins over the variable.
+      expect(
+        await fromEnv({ DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK: 'true' }, [
+          'auth',
+          'check',
+          '--no-skip-certificate-check',
+        ]),
+      ).toBe(4);
       const missing = await runDr(['auth', 'check', '--ca-cert', `${home.dir}/nope.pem`], { env: home.env });
       expect(missing.code).toBe(5);
       expect(missing.stderr).toContain('Cannot read the CA certificate file');
