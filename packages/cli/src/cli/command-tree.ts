@@ -129,3 +129,17 @@ export function commandsNamedBy(args: readonly string[]): CommandEntry[] {
     ),
   );
 }
+
+/** Paths whose Go dr name differs: the Go dr names a command by its own name, whatever alias was typed. */
+const GO_PATHS: Readonly<Record<string, string>> = {
+  'templates list': 'template list',
+  'templates clone': 'template clone',
+  'templates setup': 'template setup',
+  'task l': 'task list',
+  'task r': 'task run',
+};
+
+/** A command path as typed (`templates list`, `task r`), in the Go dr's names (`template list`, `task run`). */
+export function goCommandPath(path: readonly string[]): readonly string[] {
+  return GO_PATHS[path.join(' ')]?.split(' ') ?? path;
+}
