@@ -52,7 +52,7 @@ export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
   },
   {
     names: ['-k', '--skip-certificate-check'],
-    description: 'Do not verify the TLS certificate of DataRobot (insecure)',
+    description: "Do not verify DataRobot's TLS certificate (insecure)",
     alsoFrom: 'DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK=true',
     kind: 'command',
   },
@@ -65,20 +65,20 @@ export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
   },
   {
     names: ['--skip-auth'],
-    description: 'Skip authentication checks (and refuse to log in)',
+    description: 'Skip authentication checks (login refuses)',
     alsoFrom: 'DATAROBOT_CLI_SKIP_AUTH=true',
     kind: 'command',
   },
   {
     names: ['--force-interactive'],
-    description: 'Accepted for the Go dr; dr keeps no "setup done" state',
+    description: 'Accepted as by the Go dr (no effect here)',
     alsoFrom: 'DATAROBOT_CLI_FORCE_INTERACTIVE=true',
     kind: 'command',
   },
   {
     names: ['--output-format'],
     value: '<text|json>',
-    description: 'json where a command prints data; text elsewhere',
+    description: 'json where a command has data, else text',
     kind: 'output',
   },
   { names: ['-h', '--help'], description: 'Show help for a command', kind: 'help' },
@@ -105,7 +105,7 @@ export function commandOptionDefinitions(): string[] {
 
 /** The global options as listed under every help text. */
 export function globalOptionsHelp(): string {
-  const column = 31;
+  const column = 29;
   const lines = ['Global options (every command):'];
   for (const option of GLOBAL_OPTIONS) {
     const label = `${option.names.join(', ')}${option.value === undefined ? '' : ` ${option.value}`}`;
