@@ -25,7 +25,7 @@ export async function setUrl(io: CommandIO, url: string | undefined): Promise<nu
     endpoint = endpointFromUserInput(url);
   } else {
     const instead = 'give the URL: `dr auth set-url <url>` (or 1, 2, 3 for the US, EU and Japan clouds).';
-    const prompt = TerminalPrompt.open(io.stdin, io.stderr, instead);
+    const prompt = TerminalPrompt.open(io, instead);
     try {
       const current = access.config.endpoint;
       if (typeof current === 'string' && current !== '') {
@@ -53,7 +53,7 @@ export async function chooseEndpointInteractively(
   io: CommandIO,
   instead: string,
 ): Promise<DataRobotEndpoint | undefined> {
-  const prompt = TerminalPrompt.open(io.stdin, io.stderr, `no DataRobot URL is configured; ${instead}.`);
+  const prompt = TerminalPrompt.open(io, `no DataRobot URL is configured; ${instead}.`);
   try {
     const endpoint = await askForEndpoint(prompt);
     if (endpoint === undefined) {

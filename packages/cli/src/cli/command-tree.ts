@@ -5,14 +5,22 @@
 import type { CommandClass } from 'clipanion';
 import type { DrContext } from './context.ts';
 
-/** One command: the path it answers to, known without loading it, and how to load its class. */
+/**
+ * One command: the paths it answers to, known without loading it, and how to load its class.
+ * The first path is the canonical one (help, telemetry's `command`); the others are the Go dr's
+ * names and aliases of the same command (`template list`, `task r`, `run`).
+ */
 export interface CommandEntry {
   readonly paths: readonly (readonly string[])[];
   readonly load: () => Promise<CommandClass<DrContext>>;
 }
 
-function command(path: string, load: () => Promise<CommandClass<DrContext>>): CommandEntry {
-  return { paths: [path.split(' ')], load };
+function command(
+  path: string,
+  load: () => Promise<CommandClass<DrContext>>,
+  aliases: readonly string[] = [],
+): CommandEntry {
+  return { paths: [path, ...aliases].map((words) => words.split(' ')), load };
 }
 
 /** The commands by their first word; the runner registers only the group a command line names. */
@@ -27,14 +35,17 @@ export const commandGroups = {
     command(
       'templates list',
       async () => (await import('../commands/templates/list.ts')).TemplatesListCommand,
+      ['template list'],
     ),
     command(
       'templates clone',
       async () => (await import('../commands/templates/clone.ts')).TemplatesCloneCommand,
+      ['template clone'],
     ),
     command(
       'templates setup',
       async () => (await import('../commands/templates/setup.ts')).TemplatesSetupCommand,
+      ['template setup'],
     ),
   ],
   dotenv: [
@@ -47,8 +58,12 @@ export const commandGroups = {
     command('dotenv update', async () => (await import('../commands/dotenv/update.ts')).DotenvUpdateCommand),
   ],
   task: [
-    command('task list', async () => (await import('../commands/task/list.ts')).TaskListCommand),
-    command('task run', async () => (await import('../commands/task/run.ts')).TaskRunCommand),
+    command('task list', async () => (await import('../commands/task/list.ts')).TaskListCommand, ['task l']),
+    command('task run', async () => (await import('../commands/task/run.ts')).TaskRunCommand, [
+      'task r',
+      // The Go dr's top-level shortcut for `task run`.
+      'run',
+    ]),
   ],
   self: [
     command('self version', async () => (await import('../commands/self/version.ts')).SelfVersionCommand),
@@ -87,6 +102,18 @@ export const commandGroups = {
 
 export type CommandGroup = keyof typeof commandGroups;
 
+/** Other names of a group, as the Go dr names it: its group is `template`, with `templates` an alias. */
+const GROUP_ALIASES: Readonly<Record<string, CommandGroup>> = { template: 'templates' };
+
+/** The group a first word names (`templates`, or the Go dr's `template`), if any. */
+export function groupNamed(word: string): CommandGroup | undefined {
+  if (Object.hasOwn(commandGroups, word)) return word as CommandGroup;
+  return Object.hasOwn(GROUP_ALIASES, word) ? GROUP_ALIASES[word] : undefined;
+}
+
+/** Every word that names a group alone (`dr auth`, `dr template`): the groups and their aliases. */
+export const GROUP_WORDS: readonly string[] = [...Object.keys(commandGroups), ...Object.keys(GROUP_ALIASES)];
+
 export const commandTree: readonly CommandEntry[] = Object.values(commandGroups).flat();
 
 /** The classes of these commands, in the same order. */
@@ -101,4 +128,18 @@ export function commandsNamedBy(args: readonly string[]): CommandEntry[] {
       (path) => path.length <= args.length && path.every((word, index) => args[index] === word),
     ),
   );
+}
+
+/** Paths whose Go dr name differs: the Go dr names a command by its own name, whatever alias was typed. */
+const GO_PATHS: Readonly<Record<string, string>> = {
+  'templates list': 'template list',
+  'templates clone': 'template clone',
+  'templates setup': 'template setup',
+  'task l': 'task list',
+  'task r': 'task run',
+};
+
+/** A command path as typed (`templates list`, `task r`), in the Go dr's names (`template list`, `task run`). */
+export function goCommandPath(path: readonly string[]): readonly string[] {
+  return GO_PATHS[path.join(' ')]?.split(' ') ?? path;
 }

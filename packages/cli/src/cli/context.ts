@@ -29,6 +29,10 @@ export interface GlobalOptions {
   readonly debug: boolean;
   readonly verbose: boolean;
   readonly disableTelemetry: boolean;
+  readonly skipCertificateCheck: boolean;
+  readonly caCert: string | undefined;
+  readonly skipAuth: boolean;
+  readonly forceInteractive: boolean;
 }
 
 export interface DrContext extends BaseContext {
@@ -42,15 +46,25 @@ export interface DrContext extends BaseContext {
 
 /**
  * Whether a person can be asked something: stdin and stderr are both terminals (questions are
- * written to stderr, so stdout stays the command's output). The one test every prompt decision
- * uses. stderr is asked first: reading a context's stdin creates it, which costs milliseconds.
+ * written to stderr, so stdout stays the command's output), and DATAROBOT_CLI_NON_INTERACTIVE
+ * does not say otherwise (the Go dr's variable for automation: `1`, `true`, `yes`…). The one test
+ * every prompt decision uses. stderr is asked first: reading a context's stdin creates it, which
+ * costs milliseconds.
  */
 export function isInteractive(streams: {
   readonly stdin: NodeJS.ReadableStream;
   readonly stderr: NodeJS.WritableStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
 }): boolean {
   return (
+    !isNonInteractiveRun(streams.env) &&
     (streams.stderr as { isTTY?: boolean }).isTTY === true &&
     (streams.stdin as { isTTY?: boolean }).isTTY === true
   );
+}
+
+/** DATAROBOT_CLI_NON_INTERACTIVE is on: the words the Go dr takes (`1`, `t`, `true`, `y`, `yes`), any case. */
+export function isNonInteractiveRun(env: Readonly<Record<string, string | undefined>>): boolean {
+  const value = env.DATAROBOT_CLI_NON_INTERACTIVE?.trim().toLowerCase();
+  return value !== undefined && ['1', 't', 'true', 'y', 'yes', 'on'].includes(value);
 }

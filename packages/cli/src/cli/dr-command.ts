@@ -11,11 +11,16 @@ const NO_GLOBAL_OPTIONS: GlobalOptions = {
   debug: false,
   verbose: false,
   disableTelemetry: false,
+  skipCertificateCheck: false,
+  caCert: undefined,
+  skipAuth: false,
+  forceInteractive: false,
 };
 
 export abstract class DrCommand extends Command<DrContext> {
-  // The global options (--config, --debug, --verbose, --disable-telemetry) are read by the
-  // runner and taken off the line before clipanion parses it: declared on every command, they
+  // The global options (--config, --debug, --verbose, --disable-telemetry, -k, --ca-cert,
+  // --skip-auth, --force-interactive; global-options.ts lists them) are read by the runner, with
+  // their DATAROBOT_CLI_<KEY> variables, and taken off the line before clipanion parses it: declared on every command, they
   // made each start build a parser about twice the size. The help lists them once, under the
   // command's own options (global-options.ts).
 
@@ -37,6 +42,29 @@ export abstract class DrCommand extends Command<DrContext> {
   /** --disable-telemetry: record nothing in this run. */
   get disableTelemetry(): boolean {
     return this.globalOptions.disableTelemetry;
+  }
+
+  /** -k, --skip-certificate-check: do not verify DataRobot's TLS certificate. */
+  get skipCertificateCheck(): boolean {
+    return this.globalOptions.skipCertificateCheck;
+  }
+
+  /** --ca-cert: a PEM file of CA certificates to trust too. */
+  get caCert(): string | undefined {
+    return this.globalOptions.caCert;
+  }
+
+  /** --skip-auth: the Go dr's "skip authentication checks"; `dr auth login` refuses under it. */
+  get skipAuth(): boolean {
+    return this.globalOptions.skipAuth;
+  }
+
+  /**
+   * --force-interactive: accepted as the Go dr accepts it everywhere; there it re-runs setup
+   * wizards that a state file says are done, and dr keeps no such state, so it changes nothing.
+   */
+  get forceInteractive(): boolean {
+    return this.globalOptions.forceInteractive;
   }
 
   private get globalOptions(): GlobalOptions {

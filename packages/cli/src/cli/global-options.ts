@@ -1,8 +1,10 @@
-// The options every dr command takes, listed once. The runner reads them anywhere before a `--`
-// and takes them off before clipanion parses the line (DrCommand's getters give them to each
-// command; splitGlobalOptions in telemetry-middleware.ts),
-// the help ends with them and the completion scripts offer them: all from this list. It is on
-// every command's path, so it is a plain constant and imports nothing.
+// The options every dr command takes, listed once, with the names the Go dr gives them. The
+// runner reads them anywhere before a `--` and takes them off before clipanion parses the line
+// (splitGlobalOptions in telemetry-middleware.ts; DrCommand's getters give them to each
+// command), adds what their DATAROBOT_CLI_<KEY> variables say (globalsWithEnvironment), the help
+// ends with them and the completion scripts offer them: all from this list. It is on every
+// command's path, so it is plain constants and imports only a type.
+import type { GlobalOptions } from './context.ts';
 
 export interface GlobalOption {
   /** Every name, the short one first (`-h`, `--help`). */
@@ -14,10 +16,12 @@ export interface GlobalOption {
   /** Where else the same setting comes from (environment variables), for help. */
   readonly alsoFrom?: string;
   /**
-   * `command`: read by the runner, so every command takes it; `help`: clipanion's help, which
-   * every command answers; `alone`: a command line of its own (`dr --version`), clipanion's builtin.
+   * `command`: read by the runner, so every command takes it; `output`: declared by the commands
+   * that print data, and taken off (its value checked) by the runner for every other command, as
+   * the Go dr's persistent flag is; `help`: clipanion's help, which every command answers;
+   * `alone`: a command line of its own (`dr --version`).
    */
-  readonly kind: 'command' | 'help' | 'alone';
+  readonly kind: 'command' | 'output' | 'help' | 'alone';
 }
 
 export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
@@ -28,17 +32,69 @@ export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
     alsoFrom: 'DATAROBOT_CLI_CONFIG',
     kind: 'command',
   },
-  { names: ['--debug'], description: 'Show stack traces and telemetry diagnostics', kind: 'command' },
-  { names: ['--verbose'], description: 'Say more about what is being done', kind: 'command' },
+  {
+    names: ['--debug'],
+    description: 'Show stack traces and telemetry diagnostics',
+    alsoFrom: 'DATAROBOT_CLI_DEBUG=true',
+    kind: 'command',
+  },
+  {
+    names: ['-v', '--verbose'],
+    description: 'Say more about what is being done',
+    alsoFrom: 'DATAROBOT_CLI_VERBOSE=true',
+    kind: 'command',
+  },
   {
     names: ['--disable-telemetry'],
     description: 'Send no usage telemetry for this run',
     alsoFrom: 'DATAROBOT_CLI_DISABLE_TELEMETRY=true or DO_NOT_TRACK=1',
     kind: 'command',
   },
+  {
+    names: ['-k', '--skip-certificate-check'],
+    description: "Do not verify DataRobot's TLS certificate (insecure)",
+    alsoFrom: 'DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK=true',
+    kind: 'command',
+  },
+  {
+    names: ['--ca-cert'],
+    value: '<file>',
+    description: 'Trust the CA certificates in this PEM file too',
+    alsoFrom: 'DATAROBOT_CLI_CA_CERT',
+    kind: 'command',
+  },
+  {
+    names: ['--skip-auth'],
+    description: 'Skip authentication checks (login refuses)',
+    alsoFrom: 'DATAROBOT_CLI_SKIP_AUTH=true',
+    kind: 'command',
+  },
+  {
+    names: ['--force-interactive'],
+    description: 'Accepted as by the Go dr (no effect here)',
+    alsoFrom: 'DATAROBOT_CLI_FORCE_INTERACTIVE=true',
+    kind: 'command',
+  },
+  {
+    names: ['--output-format'],
+    value: '<text|json>',
+    description: 'json where a command has data, else text',
+    kind: 'output',
+  },
   { names: ['-h', '--help'], description: 'Show help for a command', kind: 'help' },
-  { names: ['-v', '--version'], description: 'Show the version of dr', kind: 'alone' },
+  { names: ['-V', '--version'], description: 'Show the version of dr', kind: 'alone' },
 ];
+
+/** The values --output-format takes, as the Go dr's. */
+export const OUTPUT_FORMATS = ['text', 'json'] as const;
+
+/**
+ * The environment variable the Go dr reads for a global option (viper's `DATAROBOT_CLI_<KEY>`):
+ * `--skip-certificate-check` is DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK.
+ */
+export function environmentNameOf(longName: string): string {
+  return `DATAROBOT_CLI_${longName.replace(/^--/, '').replaceAll('-', '_').toUpperCase()}`;
+}
 
 /** The options every command takes, as clipanion definitions (`--config #0`, `--debug`). */
 export function commandOptionDefinitions(): string[] {
@@ -49,7 +105,7 @@ export function commandOptionDefinitions(): string[] {
 
 /** The global options as listed under every help text. */
 export function globalOptionsHelp(): string {
-  const column = 23;
+  const column = 29;
   const lines = ['Global options (every command):'];
   for (const option of GLOBAL_OPTIONS) {
     const label = `${option.names.join(', ')}${option.value === undefined ? '' : ` ${option.value}`}`;
@@ -59,4 +115,53 @@ export function globalOptionsHelp(): string {
     if (option.kind === 'alone') lines.push(`${indent}(on its own: dr ${option.names.at(-1)})`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Go's boolean words (strconv.ParseBool, and the `y`/`yes` of DATAROBOT_CLI_NON_INTERACTIVE), any case. */
+const TRUE_WORDS = ['1', 't', 'true', 'y', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'f', 'false', 'n', 'no', 'off'];
+
+/** A DATAROBOT_CLI_<KEY> variable whose value is no boolean: said in one line, exit 2. */
+export class EnvironmentValueError extends Error {
+  readonly code = 'ENV_VALUE_INVALID';
+  constructor(name: string, value: string) {
+    super(`${name}=${JSON.stringify(value)} is not a boolean: set it to true or false, or unset it.`);
+    this.name = 'EnvironmentValueError';
+  }
+}
+
+/**
+ * The global options of a line with what the environment adds, as the Go dr's viper reads it: an
+ * option the line did not set (`setOnLine`) comes from DATAROBOT_CLI_<KEY> (`DATAROBOT_CLI_DEBUG`,
+ * `…_VERBOSE`, `…_SKIP_CERTIFICATE_CHECK`, `…_CA_CERT`, `…_SKIP_AUTH`, `…_FORCE_INTERACTIVE`).
+ * --config and --disable-telemetry are left as the line says: their variables
+ * (DATAROBOT_CLI_CONFIG, DATAROBOT_CLI_DISABLE_TELEMETRY) are read where those settings are used.
+ * An empty variable is unset. Throws EnvironmentValueError for a boolean that is neither.
+ */
+export function globalsWithEnvironment(
+  globals: GlobalOptions,
+  setOnLine: ReadonlySet<keyof GlobalOptions>,
+  env: Readonly<Record<string, string | undefined>>,
+): GlobalOptions {
+  const result: Record<string, unknown> = { ...globals };
+  for (const option of GLOBAL_OPTIONS) {
+    if (option.kind !== 'command') continue;
+    const long = option.names.at(-1)!;
+    const field = long.slice(2).replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    if (field === 'config' || field === 'disableTelemetry') continue;
+    if (setOnLine.has(field as keyof GlobalOptions)) continue;
+    const name = environmentNameOf(long);
+    const value = env[name]?.trim();
+    if (value === undefined || value === '') continue;
+    if (option.value !== undefined) {
+      result[field] = value;
+    } else if (TRUE_WORDS.includes(value.toLowerCase())) {
+      result[field] = true;
+    } else if (FALSE_WORDS.includes(value.toLowerCase())) {
+      result[field] = false;
+    } else {
+      throw new EnvironmentValueError(name, value);
+    }
+  }
+  return result as unknown as GlobalOptions;
 }

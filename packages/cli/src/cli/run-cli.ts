@@ -9,11 +9,18 @@ import {
   commandGroups,
   commandsNamedBy,
   commandTree,
+  GROUP_WORDS,
+  groupNamed,
   loadCommands,
 } from './command-tree.ts';
 import { compareNames } from './compare-names.ts';
 import type { DrContext } from './context.ts';
-import { globalOptionsHelp } from './global-options.ts';
+import {
+  EnvironmentValueError,
+  globalOptionsHelp,
+  globalsWithEnvironment,
+  OUTPUT_FORMATS,
+} from './global-options.ts';
 import { isTerminal } from './standard-streams.ts';
 import {
   beginTelemetry,
@@ -25,7 +32,7 @@ import {
 } from './telemetry-middleware.ts';
 
 /** The groups alone, each a line that lists its commands (`dr self`, `dr self telemetry`). */
-const LIST_PATHS: string[][] = [...Object.keys(commandGroups).map((group) => [group]), ['self', 'telemetry']];
+const LIST_PATHS: string[][] = [...GROUP_WORDS.map((group) => [group]), ['self', 'telemetry']];
 
 /** Options that every command takes; accepted before the command path too (`dr --debug auth check`). */
 const GLOBAL_OPTIONS = declaredOptions(GLOBAL_OPTION_DEFINITIONS);
@@ -61,11 +68,18 @@ class ListCommandsCommand extends Command<DrContext> {
   }
 }
 
+/**
+ * `dr --version` and `dr -V`: the version alone. `-V`, as in the Go dr, where `-v` is
+ * `--verbose` (the runner reads it as such).
+ */
+export class VersionCommand extends Builtins.VersionCommand {
+  static override paths = [['-V'], ['--version']];
+}
+
 /** The commands a list line names: its group's (`dr auth`, `dr self telemetry`), or all. */
 function commandsOfGroup(first: string | undefined): readonly CommandEntry[] {
-  return first !== undefined && Object.hasOwn(commandGroups, first)
-    ? commandGroups[first as keyof typeof commandGroups]
-    : commandTree;
+  const group = first === undefined ? undefined : groupNamed(first);
+  return group === undefined ? commandTree : commandGroups[group];
 }
 
 /** The list `dr --help` prints: the usage of each command `path` lists, then the global options. */
@@ -122,9 +136,9 @@ async function commandsReachableFrom(args: readonly string[]): Promise<CommandCl
   const named = commandsNamedBy(args);
   if (named.length > 0) return loadCommands(named);
   const first = args[0];
-  if (args.length === 1 && (first === '--version' || first === '-v')) return [Builtins.VersionCommand];
+  if (args.length === 1 && (first === '--version' || first === '-V')) return [VersionCommand];
   if (isListLine(args)) return [ListCommandsCommand];
-  return [ListCommandsCommand, Builtins.VersionCommand, ...(await loadCommands(commandsOfGroup(first)))];
+  return [ListCommandsCommand, VersionCommand, ...(await loadCommands(commandsOfGroup(first)))];
 }
 
 function isListLine(args: readonly string[]): boolean {
@@ -135,9 +149,15 @@ function isListLine(args: readonly string[]): boolean {
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
   const split = splitGlobalOptions(argv);
-  const { globals } = split;
+  let globals = split.globals;
+  let lineProblem: unknown;
+  try {
+    globals = globalsWithEnvironment(split.globals, split.setOnLine, context.env);
+  } catch (error) {
+    lineProblem = error;
+  }
   context.globals = globals;
-  const args = lineToParse(split.rest);
+  let args = lineToParse(split.rest);
   const { debug } = globals;
   // Stacks point into the minified bundle; under --debug map them back to the sources.
   if (debug) process.setSourceMapsEnabled(true);
@@ -151,7 +171,14 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   }
   let command: Command<DrContext> | undefined;
   let usageError: unknown;
+  const given = [...split.given];
   try {
+    if (lineProblem !== undefined) throw lineProblem;
+    const outputFormat = await outputFormatTakenOff(cli, args);
+    if (outputFormat !== undefined) {
+      args = outputFormat.rest;
+      given.push('output-format');
+    }
     command = cli.process(args, context);
     const bare = optionLeftWithoutValue(cli, command, split.bareBefore);
     if (bare !== undefined) {
@@ -165,7 +192,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   // What telemetry records about the line; worked out only when it records (it costs a little).
   let lineFacts: CommandFacts | undefined;
   const facts = () => {
-    lineFacts ??= factsOf(cli, args, globals);
+    lineFacts ??= factsOf(cli, args, given);
     return lineFacts;
   };
   const telemetry = await beginTelemetry(
@@ -194,7 +221,11 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   let exitCode: number;
   let unreported: unknown;
   if (command === undefined) {
-    context.stderr.write(usageErrorText(cli, usageError, args));
+    context.stderr.write(
+      usageError instanceof EnvironmentValueError
+        ? `Error: ${usageError.message}\n`
+        : usageErrorText(cli, usageError, args),
+    );
     if (debug && usageError instanceof Error && usageError.stack)
       context.stderr.write(`${usageError.stack}\n`);
     exitCode = ExitCode.usage;
@@ -300,6 +331,48 @@ function lineToParse(words: string[]): string[] {
 }
 
 /**
+ * `--output-format` on a line whose command does not declare it (`dr auth check --output-format
+ * json`), or that names no command (`dr --output-format json`): taken off, its value checked, as
+ * the Go dr's persistent flag is accepted by every command and only those with data print json.
+ * Undefined when the line has none, or its command declares it (the command reads it then).
+ */
+async function outputFormatTakenOff(
+  cli: Cli<DrContext>,
+  args: readonly string[],
+): Promise<{ rest: string[] } | undefined> {
+  const line = lineOf(args);
+  const at = line.findIndex((word) => word === '--output-format' || word.startsWith('--output-format='));
+  if (at === -1) return undefined;
+  let usage: string | undefined;
+  for (let start = 0; start < line.length; start += 1) {
+    const [named] = commandsNamedBy(args.slice(start));
+    if (named === undefined) continue;
+    const declares = optionsDeclaredBy(cli, named.paths[0]!).some((option) =>
+      option.names.includes('--output-format'),
+    );
+    if (declares) return undefined;
+    usage = cli.usage(await named.load(), { colored: false });
+    break;
+  }
+  const word = line[at]!;
+  const inline = word.includes('=');
+  const value = inline ? word.slice(word.indexOf('=') + 1) : line[at + 1];
+  if (value === undefined || (!inline && value.startsWith('-'))) {
+    throw new MissingValueError('--output-format', usage);
+  }
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
+    const expected = OUTPUT_FORMATS.map((format) => `"${format}"`).join(' or ');
+    throw new LineUsageError(
+      `Invalid value for --output-format: expected one of ${expected} (got "${value}")`,
+      usage,
+    );
+  }
+  const rest = [...args];
+  rest.splice(at, inline ? 1 : 2);
+  return { rest };
+}
+
+/**
  * An option of the parsed command that takes a value but was followed by a global option, which
  * came off the line (`dr task run --dir --debug build`): clipanion, seeing an option there,
  * would have said the value is missing, and so does the runner.
@@ -320,12 +393,23 @@ function optionLeftWithoutValue(
 
 /** An option given without its value: reported as clipanion reports it (`usage`: `$ dr …`). */
 class MissingValueError extends Error {
-  constructor(option: string, usage: string) {
-    super(`Not enough arguments to option ${option}.\n\n${usage.trimEnd()}`);
+  constructor(option: string, usage: string | undefined) {
+    super(`Not enough arguments to option ${option}.${usage === undefined ? '' : `\n\n${usage.trimEnd()}`}`);
     this.name = 'UnknownSyntaxError';
   }
 
   /** For clipanion's report: a syntax error, shown without a stack. */
+  readonly clipanion = { type: 'none' } as const;
+}
+
+/** A bad option value the runner found: reported as clipanion reports its own (`usage`: `$ dr …`). */
+class LineUsageError extends Error {
+  constructor(message: string, usage: string | undefined) {
+    super(`${message}${usage === undefined ? '' : `\n\n${usage.trimEnd()}`}`);
+    this.name = 'UsageError';
+  }
+
+  /** For clipanion's report: a usage error, shown without a stack. */
   readonly clipanion = { type: 'none' } as const;
 }
 

@@ -10,16 +10,21 @@ import {
   declaredOptions,
 } from '../telemetry/command-facts.ts';
 import { inactiveTelemetryRun, type TelemetryRun } from '../telemetry/telemetry-run.ts';
-import { commandGroups, commandTree } from './command-tree.ts';
+import { commandTree, groupNamed } from './command-tree.ts';
 import type { DrContext, GlobalOptions } from './context.ts';
-import { commandOptionDefinitions } from './global-options.ts';
+import { commandOptionDefinitions, GLOBAL_OPTIONS } from './global-options.ts';
 
 /** The global options every command takes, as clipanion definitions (from the list in global-options.ts). */
 export const GLOBAL_OPTION_DEFINITIONS: readonly string[] = commandOptionDefinitions();
 
 /** A command line with its global options read and taken off. */
 export interface SplitLine {
+  /** The global options as the line gives them (the environment is added by withEnvironment). */
   readonly globals: GlobalOptions;
+  /** The fields of `globals` the line itself set (`--no-debug` too), which the environment cannot change. */
+  readonly setOnLine: ReadonlySet<keyof GlobalOptions>;
+  /** The long names, without dashes, of the global options given on, or with a value (for telemetry's `flags`). */
+  readonly given: readonly string[];
   /** The words left, in order (those after a `--` included, untouched). */
   readonly rest: string[];
   /**
@@ -29,15 +34,54 @@ export interface SplitLine {
   readonly bareBefore: string[];
 }
 
+type BooleanGlobal =
+  | 'debug'
+  | 'verbose'
+  | 'disableTelemetry'
+  | 'skipCertificateCheck'
+  | 'skipAuth'
+  | 'forceInteractive';
+type ValueGlobal = 'config' | 'caCert';
+
+/** The field of GlobalOptions an option fills: `--skip-certificate-check` is skipCertificateCheck. */
+function fieldOf(longName: string): string {
+  return longName.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+const BOOLEAN_GLOBALS = new Map<string, BooleanGlobal>();
+const VALUE_GLOBALS = new Map<string, ValueGlobal>();
+/** Short names of the boolean global options (`v`, `k`), which may come in a batch (`-vk`). */
+const SHORT_BOOLEAN_GLOBALS = new Map<string, BooleanGlobal>();
+for (const option of GLOBAL_OPTIONS) {
+  if (option.kind !== 'command') continue;
+  const long = option.names.at(-1)!;
+  if (option.value === undefined) {
+    const field = fieldOf(long) as BooleanGlobal;
+    BOOLEAN_GLOBALS.set(long, field);
+    for (const name of option.names) if (/^-[A-Za-z]$/.test(name)) SHORT_BOOLEAN_GLOBALS.set(name[1]!, field);
+  } else {
+    VALUE_GLOBALS.set(long, fieldOf(long) as ValueGlobal);
+  }
+}
+
 /**
- * Reads the global options before a `--` and takes them off the line: `--debug`, `--verbose`,
- * `--disable-telemetry` (and their `--no-` forms, as clipanion would take them), `--config=F`
- * and `--config F`. A `--config` followed by nothing or by an option stays on the line: it has
- * no value, and the parser says so.
+ * Reads the global options before a `--` and takes them off the line: the boolean ones
+ * (`--debug`, `-v`/`--verbose`, `-k`, …, their `--no-` forms, as clipanion would take them, and
+ * batches of their short names such as `-vk`), and those with a value (`--config=F`,
+ * `--config F`, `--ca-cert F`). A value option followed by nothing or by an option stays on the
+ * line: it has no value, and the parser says so.
  */
 export function splitGlobalOptions(args: readonly string[]): SplitLine {
-  let config: string | undefined;
-  const flags = { debug: false, verbose: false, disableTelemetry: false };
+  const values: Record<ValueGlobal, string | undefined> = { config: undefined, caCert: undefined };
+  const flags: Record<BooleanGlobal, boolean> = {
+    debug: false,
+    verbose: false,
+    disableTelemetry: false,
+    skipCertificateCheck: false,
+    skipAuth: false,
+    forceInteractive: false,
+  };
+  const setOnLine = new Set<keyof GlobalOptions>();
   const rest: string[] = [];
   const bareBefore: string[] = [];
   const takeOff = () => {
@@ -45,19 +89,32 @@ export function splitGlobalOptions(args: readonly string[]): SplitLine {
     if (previous?.startsWith('-') && previous.length > 1 && !previous.includes('='))
       bareBefore.push(previous);
   };
+  const setFlag = (field: BooleanGlobal, on: boolean) => {
+    flags[field] = on;
+    setOnLine.add(field);
+  };
   let index = 0;
   for (; index < args.length; index += 1) {
     const arg = args[index]!;
     if (arg === '--') break;
     const flag = BOOLEAN_GLOBALS.get(arg.replace(/^--no-/, '--'));
+    const [name = '', inlineValue] = arg.startsWith('--') ? splitAtEquals(arg) : [arg];
+    const valued = VALUE_GLOBALS.get(name);
     const next = args[index + 1];
     if (flag !== undefined) {
-      flags[flag] = !arg.startsWith('--no-');
-    } else if (arg.startsWith('--config=')) {
-      config = arg.slice('--config='.length);
-    } else if (arg === '--config' && next !== undefined && !next.startsWith('-')) {
-      config = next;
+      setFlag(flag, !arg.startsWith('--no-'));
+    } else if (valued !== undefined && inlineValue !== undefined) {
+      values[valued] = inlineValue;
+      setOnLine.add(valued);
+    } else if (valued !== undefined && next !== undefined && !next.startsWith('-')) {
+      values[valued] = next;
+      setOnLine.add(valued);
       index += 1;
+    } else if (
+      /^-[A-Za-z]+$/.test(arg) &&
+      [...arg.slice(1)].every((letter) => SHORT_BOOLEAN_GLOBALS.has(letter))
+    ) {
+      for (const letter of arg.slice(1)) setFlag(SHORT_BOOLEAN_GLOBALS.get(letter)!, true);
     } else {
       rest.push(arg);
       continue;
@@ -65,32 +122,49 @@ export function splitGlobalOptions(args: readonly string[]): SplitLine {
     takeOff();
   }
   rest.push(...args.slice(index));
-  return { globals: { config, ...flags }, rest, bareBefore };
+  const globals: GlobalOptions = { ...values, ...flags };
+  const given = [...setOnLine]
+    .filter((field) => globals[field] !== false && globals[field] !== undefined)
+    .map((field) => field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`));
+  return { globals, setOnLine, given, rest, bareBefore };
 }
 
-const BOOLEAN_GLOBALS = new Map<string, 'debug' | 'verbose' | 'disableTelemetry'>([
-  ['--debug', 'debug'],
-  ['--verbose', 'verbose'],
-  ['--disable-telemetry', 'disableTelemetry'],
-]);
+function splitAtEquals(arg: string): [string, string | undefined] {
+  const at = arg.indexOf('=');
+  return at === -1 ? [arg, undefined] : [arg.slice(0, at), arg.slice(at + 1)];
+}
 
 /**
  * The facts telemetry may know of a command line, whether or not it parsed: `args` is the line
  * as parsed (the global options taken off), `globals` the global options it had.
  */
-export function factsOf(cli: Cli<DrContext>, args: readonly string[], globals: GlobalOptions): CommandFacts {
-  const path = commandPathOf(args);
+export function factsOf(
+  cli: Cli<DrContext>,
+  args: readonly string[],
+  given: readonly string[],
+): CommandFacts {
+  const named = commandPathOf(args);
   const facts =
-    path === undefined
+    named === undefined
       ? commandFacts(lineWithoutCommand(args), 0, args, [])
-      : commandFacts(path.join(' '), path.length, args, optionsDeclaredBy(cli, path));
-  const given = [
-    globals.config !== undefined && 'config',
-    globals.debug && 'debug',
-    globals.verbose && 'verbose',
-    globals.disableTelemetry && 'disable-telemetry',
-  ].filter((flag): flag is string => flag !== false);
+      : commandFactsOfPath(cli, args, named);
   return given.length === 0 ? facts : { ...facts, flags: [...new Set([...facts.flags, ...given])].sort() };
+}
+
+/**
+ * The facts of a line that names a command: `command` is its canonical path (the one the
+ * tracking plan knows, `templates list`), and `commandAlias` the Go name or alias typed instead
+ * (`template list`, `task r`, `run`), which is one of the command tree's own words, never input.
+ */
+function commandFactsOfPath(
+  cli: Cli<DrContext>,
+  args: readonly string[],
+  named: { readonly typed: readonly string[]; readonly canonical: readonly string[] },
+): CommandFacts {
+  const command = named.canonical.join(' ');
+  const facts = commandFacts(command, named.typed.length, args, optionsDeclaredBy(cli, named.canonical));
+  const typed = named.typed.join(' ');
+  return typed === command ? facts : { ...facts, commandAlias: typed };
 }
 
 /** The options the registered command at `path` declares (the global ones are on none). */
@@ -139,12 +213,16 @@ export async function beginTelemetry(
   }
 }
 
-function commandPathOf(args: readonly string[]): readonly string[] | undefined {
-  let best: readonly string[] | undefined;
+/** The command path `args` starts with, as typed, and the canonical path of its command. */
+function commandPathOf(
+  args: readonly string[],
+): { readonly typed: readonly string[]; readonly canonical: readonly string[] } | undefined {
+  let best: { typed: readonly string[]; canonical: readonly string[] } | undefined;
   for (const command of commandTree) {
     for (const path of command.paths) {
       const matches = path.length <= args.length && path.every((word, index) => args[index] === word);
-      if (matches && (best === undefined || path.length > best.length)) best = path;
+      if (matches && (best === undefined || path.length > best.typed.length))
+        best = { typed: path, canonical: command.paths[0]! };
     }
   }
   return best;
@@ -154,11 +232,11 @@ function commandPathOf(args: readonly string[]): readonly string[] | undefined {
 function lineWithoutCommand(args: readonly string[]): 'version' | 'help' | 'unknown' {
   const end = args.indexOf('--');
   const line = end === -1 ? args : args.slice(0, end);
-  if (line.includes('--version') || line.includes('-v')) return 'version';
+  if (line.includes('--version') || line.includes('-V')) return 'version';
   const words = line.filter((arg) => !arg.startsWith('-'));
   const isGroup =
     words.length === 0 ||
-    (words.length === 1 && Object.hasOwn(commandGroups, words[0]!)) ||
+    (words.length === 1 && groupNamed(words[0]!) !== undefined) ||
     (words.length === 2 && words[0] === 'self' && words[1] === 'telemetry');
   return isGroup ? 'help' : 'unknown';
 }

@@ -4,7 +4,12 @@
 import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
 import type { DataRobotEndpoint } from './endpoint.ts';
 import { badResponse, type DataRobotError, errorForStatus, timedOut, unreachable } from './errors.ts';
-import { dataRobotHeaders, type TelemetryIds } from './request-headers.ts';
+import {
+  apiConsumerTrackingEnabled,
+  dataRobotHeaders,
+  type TelemetryIds,
+  TOKEN_CHECK_TRACE,
+} from './request-headers.ts';
 import { type TlsOptions, transportFor } from './transport.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -18,6 +23,8 @@ export interface DataRobotClientOptions {
   /** Given only when telemetry is on: adds the session and device headers. */
   readonly telemetry?: TelemetryIds | undefined;
   readonly tls?: TlsOptions;
+  /** X-DataRobot-Api-Consumer-Trace of the command (apiConsumerTrace); `datarobot.cli` when not given. */
+  readonly apiConsumerTrace?: string;
   readonly env: NodeJS.ProcessEnv;
   /** Default: DR_HTTP_TIMEOUT_MS from the environment, else 30 s. */
   readonly timeoutMs?: number;
@@ -47,14 +54,17 @@ export class DataRobotClient {
     private readonly http: KyInstance,
     readonly endpoint: DataRobotEndpoint,
     private readonly timeoutMs: number,
+    /** Whether requests carry the X-DataRobot-Api-Consumer* headers. */
+    private readonly consumerTracking: boolean,
   ) {}
 
   static async create(options: DataRobotClientOptions): Promise<DataRobotClient> {
     const transport = await transportFor(options.tls ?? {}, options.env);
     const timeoutMs = options.timeoutMs ?? timeoutFrom(options.env);
+    const tracking = apiConsumerTrackingEnabled(options.env);
     const http = ky.create({
       headers: {
-        ...dataRobotHeaders(options.telemetry),
+        ...dataRobotHeaders(options.telemetry, {}, { trace: options.apiConsumerTrace, tracking }),
         Accept: 'application/json',
         ...(options.token === undefined ? {} : { Authorization: `Bearer ${options.token}` }),
       },
@@ -65,19 +75,28 @@ export class DataRobotClient {
       // ky hands options it does not know (dispatcher) to fetch itself.
       ...(transport.dispatcher === undefined ? {} : { dispatcher: transport.dispatcher as never }),
     });
-    return new DataRobotClient(http, options.endpoint, timeoutMs);
+    return new DataRobotClient(http, options.endpoint, timeoutMs, tracking);
   }
 
   /** GET a path under the API URL (`version/`) and parse its JSON. `what` names it in errors. */
-  async getJson<T>(path: string, what: string, searchParams?: Record<string, string | number>): Promise<T> {
+  async getJson<T>(
+    path: string,
+    what: string,
+    searchParams?: Record<string, string | number>,
+    headers?: Record<string, string>,
+  ): Promise<T> {
     const url = new URL(`${this.endpoint.apiUrl}/${path.replace(/^\//, '')}`);
     for (const [name, value] of Object.entries(searchParams ?? {})) url.searchParams.set(name, String(value));
-    return this.fetchJson<T>(url, what);
+    return this.fetchJson<T>(url, what, headers);
   }
 
-  /** Checks the token: resolves when DataRobot accepts it, rejects with DATAROBOT_AUTH_REJECTED when not. */
+  /**
+   * Checks the token: resolves when DataRobot accepts it, rejects with DATAROBOT_AUTH_REJECTED when
+   * not. Traced as the Go dr traces its token check, whatever the command.
+   */
   version(): Promise<DataRobotVersion> {
-    return this.getJson<DataRobotVersion>('version/', 'the API version');
+    const trace = this.consumerTracking ? { 'X-DataRobot-Api-Consumer-Trace': TOKEN_CHECK_TRACE } : undefined;
+    return this.getJson<DataRobotVersion>('version/', 'the API version', undefined, trace);
   }
 
   async accountInfo(): Promise<AccountInfo> {
@@ -121,11 +140,11 @@ export class DataRobotClient {
     return url.href === current.href ? undefined : url;
   }
 
-  private async fetchJson<T>(url: URL, what: string): Promise<T> {
+  private async fetchJson<T>(url: URL, what: string, headers?: Record<string, string>): Promise<T> {
     const { baseUrl } = this.endpoint;
     let response: Response;
     try {
-      response = await this.http.get(url);
+      response = await this.http.get(url, headers === undefined ? undefined : { headers });
     } catch (error) {
       throw this.failure(error, what);
     }

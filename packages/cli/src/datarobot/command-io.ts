@@ -2,8 +2,10 @@
 // config flag, telemetry recorder and, for commands that talk to DataRobot, the TLS options and
 // telemetry ids. One shape for every area (auth, templates, dotenv, task, self), so the command
 // files stay a few lines long.
+
+import { goCommandPath } from '../cli/command-tree.ts';
 import type { CommandTelemetry, DrContext } from '../cli/context.ts';
-import type { TelemetryIds } from './request-headers.ts';
+import { apiConsumerTrace, type TelemetryIds } from './request-headers.ts';
 import type { TlsOptions } from './transport.ts';
 
 export interface CommandIO {
@@ -17,6 +19,8 @@ export interface CommandIO {
   readonly telemetryIds: TelemetryIds | undefined;
   readonly tls: TlsOptions;
   readonly verbose: boolean;
+  /** X-DataRobot-Api-Consumer-Trace of this command: `datarobot.cli.template.list`. */
+  readonly apiConsumerTrace: string;
 }
 
 export interface CommandIOSource {
@@ -25,6 +29,8 @@ export interface CommandIOSource {
   readonly verbose?: boolean;
   readonly skipCertificateCheck?: boolean;
   readonly caCert?: string | undefined;
+  /** The command's path as the line named it (clipanion's `path`). */
+  readonly path?: readonly string[];
 }
 
 export function commandIO(command: CommandIOSource): CommandIO {
@@ -42,5 +48,6 @@ export function commandIO(command: CommandIOSource): CommandIO {
     telemetryIds: context.telemetry.ids,
     tls: { skipCertificateCheck: command.skipCertificateCheck === true, caCertFile: command.caCert },
     verbose: command.verbose === true,
+    apiConsumerTrace: apiConsumerTrace(goCommandPath(command.path ?? [])),
   };
 }

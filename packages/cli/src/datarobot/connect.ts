@@ -15,6 +15,8 @@ export interface ConnectOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly tls: TlsOptions;
   readonly telemetryIds: TelemetryIds | undefined;
+  /** X-DataRobot-Api-Consumer-Trace of the command (apiConsumerTrace). */
+  readonly apiConsumerTrace?: string;
 }
 
 export interface DataRobotAccess {
@@ -55,7 +57,7 @@ export async function connectToDataRobot(
 export function clientFor(
   endpoint: DataRobotEndpoint,
   token: string | undefined,
-  options: Pick<ConnectOptions, 'env' | 'tls' | 'telemetryIds'>,
+  options: Pick<ConnectOptions, 'env' | 'tls' | 'telemetryIds' | 'apiConsumerTrace'>,
 ): Promise<DataRobotClient> {
   return DataRobotClient.create({
     endpoint,
@@ -63,5 +65,6 @@ export function clientFor(
     env: options.env,
     tls: options.tls,
     telemetry: options.telemetryIds,
+    apiConsumerTrace: options.apiConsumerTrace,
   });
 }

@@ -1,6 +1,9 @@
 // The headers every DataRobot API request carries (SPEC §4), built in this one place: who is
-// calling (User-Agent, X-DataRobot-Api-Consumer, version, platform) and, only when telemetry is
-// on, the telemetry session and device, so DataRobot can join its logs to the CLI's journeys.
+// calling (User-Agent, version, platform), the API consumer tracking headers of the Go dr and
+// the Python SDK (X-DataRobot-Api-Consumer, X-DataRobot-Api-Consumer-Trace: which command made
+// the request; both left out when DATAROBOT_API_CONSUMER_TRACKING_ENABLED is false) and, only
+// when telemetry is on, the telemetry session and device, so DataRobot can join its logs to the
+// CLI's journeys.
 import { buildInfo } from '@dr/shared';
 
 /** The telemetry ids of this run; given only when telemetry is on. */
@@ -20,13 +23,51 @@ export function cliPlatform(facts: HeaderFacts = {}): string {
   return `${facts.platform ?? process.platform}/${facts.arch ?? process.arch}`;
 }
 
-export function dataRobotHeaders(telemetry?: TelemetryIds, facts: HeaderFacts = {}): Record<string, string> {
+/** The API consumer tracking of a run: which command calls, and whether to say so. */
+export interface ApiConsumer {
+  /** The X-DataRobot-Api-Consumer-Trace value (apiConsumerTrace); `datarobot.cli` when not given. */
+  readonly trace?: string;
+  /** False when DATAROBOT_API_CONSUMER_TRACKING_ENABLED turns the tracking headers off. */
+  readonly tracking: boolean;
+}
+
+/** The trace of the token check, whatever the command: the Go dr's fixed value for it. */
+export const TOKEN_CHECK_TRACE = 'datarobot.cli.auth.verify';
+
+/**
+ * The Go dr's X-DataRobot-Api-Consumer-Trace for a command path in its names:
+ * `template list` is `datarobot.cli.template.list`.
+ */
+export function apiConsumerTrace(goPath: readonly string[]): string {
+  return ['datarobot.cli', ...goPath].join('.');
+}
+
+/**
+ * Whether DATAROBOT_API_CONSUMER_TRACKING_ENABLED leaves the tracking headers on, read as the Go
+ * dr reads it (viper's GetBool): unset or empty is on; `1`, `t`, `true` (any case) on; anything
+ * else, `false` and `0` as much as a typo, off.
+ */
+export function apiConsumerTrackingEnabled(env: Readonly<Record<string, string | undefined>>): boolean {
+  const value = env.DATAROBOT_API_CONSUMER_TRACKING_ENABLED?.trim().toLowerCase();
+  return value === undefined || value === '' || ['1', 't', 'true'].includes(value);
+}
+
+export function dataRobotHeaders(
+  telemetry?: TelemetryIds,
+  facts: HeaderFacts = {},
+  consumer: ApiConsumer = { tracking: true },
+): Record<string, string> {
   const version = facts.version ?? buildInfo.version;
   const platform = cliPlatform(facts);
   const session = telemetry === undefined ? '' : `; session=${telemetry.sessionId}`;
   return {
     'User-Agent': `DataRobot CLI version: ${version} (${platform}${session})`,
-    'X-DataRobot-Api-Consumer': 'cli',
+    ...(consumer.tracking
+      ? {
+          'X-DataRobot-Api-Consumer': 'cli',
+          'X-DataRobot-Api-Consumer-Trace': consumer.trace ?? 'datarobot.cli',
+        }
+      : {}),
     'X-DataRobot-CLI-Version': version,
     'X-DataRobot-CLI-Platform': platform,
     ...(telemetry === undefined

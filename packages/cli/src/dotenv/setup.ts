@@ -57,7 +57,7 @@ export async function fillDotenv(io: CommandIO, folder: string): Promise<DotenvS
   }
 
   if (toAsk.length > 0 && isInteractive(io)) {
-    const prompt = TerminalPrompt.open(io.stdin, io.stderr, '');
+    const prompt = TerminalPrompt.open(io, '');
     try {
       prompt.say(`Setting up ${file} (press Enter to keep the value in brackets).`);
       for (const entry of toAsk) {

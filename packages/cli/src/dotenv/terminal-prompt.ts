@@ -6,7 +6,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { DrError, ExitCode } from '@dr/shared';
-import { isInteractive } from '../cli/context.ts';
+import { isInteractive, isNonInteractiveRun } from '../cli/context.ts';
 
 export interface AskOptions {
   /** Shown in brackets and returned for an empty answer. */
@@ -16,10 +16,12 @@ export interface AskOptions {
 }
 
 /** The error for a question that cannot be asked; `instead` says what to do. */
-export function noTerminal(instead: string): DrError {
+export function noTerminal(instead: string, env?: Readonly<Record<string, string | undefined>>): DrError {
   return new DrError(
     'NO_TERMINAL',
-    `No terminal to ask on (stdin and stderr must both be terminals): ${instead}`,
+    env !== undefined && isNonInteractiveRun(env)
+      ? `Not asking anything, as DATAROBOT_CLI_NON_INTERACTIVE is set: ${instead}`
+      : `No terminal to ask on (stdin and stderr must both be terminals): ${instead}`,
     {
       exitCode: ExitCode.usage,
     },
@@ -54,8 +56,16 @@ export class TerminalPrompt {
   }
 
   /** Opens a prompt; throws NO_TERMINAL (with `instead`) unless stdin and stderr are terminals. */
-  static open(stdin: NodeJS.ReadableStream, stderr: NodeJS.WritableStream, instead: string): TerminalPrompt {
-    if (!isInteractive({ stdin, stderr })) throw noTerminal(instead);
+  static open(
+    io: {
+      readonly stdin: NodeJS.ReadableStream;
+      readonly stderr: NodeJS.WritableStream;
+      readonly env: Readonly<Record<string, string | undefined>>;
+    },
+    instead: string,
+  ): TerminalPrompt {
+    const { stdin, stderr } = io;
+    if (!isInteractive(io)) throw noTerminal(instead, io.env);
     return new TerminalPrompt(stdin, stderr);
   }
 

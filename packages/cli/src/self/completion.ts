@@ -38,6 +38,7 @@ function completionOption(option: GlobalOption): CompletionOption {
 const GROUP_DESCRIPTIONS: Record<string, string> = {
   auth: 'Log in to DataRobot and manage credentials',
   templates: 'Application templates',
+  template: 'Application templates',
   dotenv: "The application's .env file",
   task: "Run an application's tasks",
   self: 'dr itself: version, update, completion, config, telemetry',
@@ -61,26 +62,39 @@ export async function completionTree(): Promise<CompletionTree> {
     if (!words.has(word)) words.set(word, description);
     children.set(parent, words);
   };
+  const canonicalParents = new Set(
+    commandTree.flatMap((entry) =>
+      entry.paths[0]!.slice(0, -1).map((_, depth, path) => path.slice(0, depth + 1).join(' ')),
+    ),
+  );
   commandTree.forEach((entry, index) => {
-    const path = entry.paths[0]!;
     const command = commands[index]!;
-    path.forEach((word, depth) => {
-      const parent = path.slice(0, depth).join(' ');
-      const here = path.slice(0, depth + 1).join(' ');
-      addChild(
-        parent,
-        word,
-        depth === path.length - 1 ? (command.usage?.description ?? '') : (GROUP_DESCRIPTIONS[here] ?? ''),
-      );
-    });
-    const full = path.join(' ');
-    for (const [word, description] of Object.entries(ARGUMENT_WORDS[full] ?? {}))
-      addChild(full, word, description);
     const own = (definitions[index]?.options ?? []).map((option) => {
       const [names = '', ...arity] = option.definition.split(' ');
       return { names: names.split(','), description: option.description ?? '', takesValue: arity.length > 0 };
     });
-    options.set(full, [...own, ...COMMAND_GLOBAL_OPTIONS]);
+    const ownNames = new Set(own.flatMap((option) => option.names));
+    const globals = COMMAND_GLOBAL_OPTIONS.filter(
+      (option) => !option.names.some((name) => ownNames.has(name)),
+    );
+    // The Go dr's names (`template list`, `task r`, `run`) complete their options and, under a
+    // group alias (`dr template <Tab>`), their words; they are not offered beside the canonical words.
+    entry.paths.forEach((path, which) => {
+      path.forEach((word, depth) => {
+        const parent = path.slice(0, depth).join(' ');
+        if (which > 0 && (depth === 0 || canonicalParents.has(parent))) return;
+        const here = path.slice(0, depth + 1).join(' ');
+        addChild(
+          parent,
+          word,
+          depth === path.length - 1 ? (command.usage?.description ?? '') : (GROUP_DESCRIPTIONS[here] ?? ''),
+        );
+      });
+      const full = path.join(' ');
+      for (const [word, description] of Object.entries(ARGUMENT_WORDS[entry.paths[0]!.join(' ')] ?? {}))
+        addChild(full, word, description);
+      options.set(full, [...own, ...globals]);
+    });
   });
   return { children, options };
 }

@@ -142,7 +142,7 @@ function registryArgument(env: NodeJS.ProcessEnv): string | undefined {
 
 async function confirmed(io: CommandIO, question: string): Promise<boolean> {
   const { TerminalPrompt } = await import('../dotenv/terminal-prompt.ts');
-  const prompt = TerminalPrompt.open(io.stdin, io.stderr, 'run dr self update --yes');
+  const prompt = TerminalPrompt.open(io, 'run dr self update --yes');
   try {
     return await prompt.confirm(question, true);
   } finally {

@@ -4,7 +4,14 @@
 // the network. The spool (and better-sqlite3) is opened only when the first event is recorded.
 import { homedir, release, userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type AmplitudeEvent, buildEvent, buildInfo, type EventProperties, type EventType } from '@dr/shared';
+import {
+  type AmplitudeEvent,
+  buildEvent,
+  buildInfo,
+  type CommandAlias,
+  type EventProperties,
+  type EventType,
+} from '@dr/shared';
 import { openSpoolSafely, type Spool, spawnDrainerIfDue } from '@dr/spooler';
 import type { CommandFacts } from './command-facts.ts';
 import type { TelemetryRun } from './telemetry-run.ts';
@@ -71,6 +78,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
   commandStarted(facts: CommandFacts): void {
     this.record('command_started', {
       command: facts.command,
+      ...aliasOf(facts),
       args_count: facts.argsCount,
       flags: [...facts.flags],
     });
@@ -79,6 +87,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
   commandFinished(facts: CommandFacts, exitCode: number, failure: unknown): void {
     const base = {
       command: facts.command,
+      ...aliasOf(facts),
       args_count: facts.argsCount,
       flags: [...facts.flags],
       // From the process's start, as the user waited: parsing a long line counts too.
@@ -189,4 +198,9 @@ function scrubContext(): { homeDir?: string; userName?: string } {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** `command_alias`, when the line named its command by a Go name or alias. */
+function aliasOf(facts: CommandFacts): { command_alias?: CommandAlias } {
+  return facts.commandAlias === undefined ? {} : { command_alias: facts.commandAlias as CommandAlias };
 }

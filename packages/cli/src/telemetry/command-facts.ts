@@ -7,6 +7,8 @@ export interface CommandFacts {
   readonly argsCount: number;
   /** Option names without dashes, long form, e.g. ['output-format']. */
   readonly flags: readonly string[];
+  /** The Go name or alias typed for the command when it is not `command` (e.g. 'template list', 'run'). */
+  readonly commandAlias?: string;
 }
 
 /** An option a command declares: every name it answers to, and whether it takes a value. */

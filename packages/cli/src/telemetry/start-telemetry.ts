@@ -122,6 +122,7 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
           return input.stdin();
         },
         stderr: input.stderr,
+        env: input.env,
       });
       return interactive;
     };

@@ -16,6 +16,7 @@ export async function templatesSetup(io: CommandIO): Promise<number> {
   if (!isInteractive(io)) {
     throw noTerminal(
       'run `dr templates list`, then `dr templates clone <id|name>` and `dr dotenv setup` in the new folder.',
+      io.env,
     );
   }
   const started = Date.now();
@@ -24,7 +25,7 @@ export async function templatesSetup(io: CommandIO): Promise<number> {
     const templates = await fetchTemplates(client);
     if (templates.length === 0)
       throw new DrError('TEMPLATES_NONE', 'DataRobot lists no application templates for your account.');
-    const prompt = TerminalPrompt.open(io.stdin, io.stderr, '');
+    const prompt = TerminalPrompt.open(io, '');
     let template: ApplicationTemplate;
     let folder: string;
     try {

@@ -3,12 +3,12 @@
 // completion script. What the runner accepts is read from the runner itself (the fields of the
 // global options it reads, each tried on a real command line), not from that list.
 import { join } from 'node:path';
-import { Builtins, Cli } from 'clipanion';
+import { Cli } from 'clipanion';
 import { describe, expect, it } from 'vitest';
 import { commandTree } from '../../src/cli/command-tree.ts';
 import type { DrContext } from '../../src/cli/context.ts';
 import { GLOBAL_OPTIONS } from '../../src/cli/global-options.ts';
-import { createCli } from '../../src/cli/run-cli.ts';
+import { createCli, VersionCommand } from '../../src/cli/run-cli.ts';
 import { splitGlobalOptions } from '../../src/cli/telemetry-middleware.ts';
 import { SHELLS } from '../../src/self/completion.ts';
 import { makeDrHome, runDr } from '../support/run-dr.ts';
@@ -41,33 +41,58 @@ async function everyCommandOptions(): Promise<string[]> {
   const global = runnerGlobalOptions();
   expect(global.length).toBeGreaterThan(3);
   // The list the help and completions come from names exactly these: none is listed but not read.
-  expect(
-    GLOBAL_OPTIONS.filter((option) => option.kind === 'command')
-      .flatMap((option) => option.names)
-      .sort(),
-  ).toEqual(global.map((option) => option.name).sort());
+  const listed = GLOBAL_OPTIONS.filter((option) => option.kind === 'command');
+  expect(listed.map((option) => option.names.at(-1)).sort()).toEqual(
+    global.map((option) => option.name).sort(),
+  );
+  // A short name (`-v`, `-k`) sets the same field as its long one.
+  const shortNames: string[] = [];
+  for (const option of listed) {
+    for (const short of option.names.slice(0, -1)) {
+      const long = splitGlobalOptions([option.names.at(-1)!, 'value']).globals;
+      expect(splitGlobalOptions([short]).globals, short).toEqual({
+        ...long,
+        config: undefined,
+        caCert: undefined,
+      });
+      shortNames.push(short);
+    }
+  }
+  // --output-format: read by the commands that print data, accepted (text kept) by the others.
+  const output = GLOBAL_OPTIONS.filter((option) => option.kind === 'output').flatMap(
+    (option) => option.names,
+  );
+  expect(output).toEqual(['--output-format']);
   // Each of them is taken on a real command line, before and after the command's path.
   const home = makeDrHome();
   try {
-    for (const { name, takesValue } of global) {
-      const option = takesValue ? [name, join(home.dir, 'other.yaml')] : [name];
-      for (const line of [
-        ['self', 'version', ...option],
-        [...option, 'self', 'version'],
-      ]) {
-        const result = await runDr(line, { env: home.env });
-        expect(result.code, `dr ${line.join(' ')}: ${result.stderr}`).toBe(0);
-      }
+    const lines = [
+      ...[...global, ...shortNames.map((name) => ({ name, takesValue: false }))].flatMap(
+        ({ name, takesValue }) => {
+          const option = takesValue ? [name, join(home.dir, 'other.yaml')] : [name];
+          return [
+            ['self', 'version', ...option],
+            [...option, 'self', 'version'],
+          ];
+        },
+      ),
+      ['self', 'completion', 'bash', '--output-format', 'json'],
+      ['--output-format=json', 'self', 'completion', 'bash'],
+      ['self', 'version', '--output-format', 'json'],
+    ];
+    for (const line of lines) {
+      const result = await runDr(line, { env: home.env });
+      expect(result.code, `dr ${line.join(' ')}: ${result.stderr}`).toBe(0);
     }
   } finally {
     home.cleanup();
   }
   const help = await helpNamesOn(['self', 'version']);
   expect(help).toEqual(['-h', '--help']);
-  return [...global.map((option) => option.name), ...help];
+  return [...global.map((option) => option.name), ...shortNames, ...output, ...help];
 }
 
-const ROOT_ONLY = Builtins.VersionCommand.paths!.flat();
+const ROOT_ONLY = VersionCommand.paths.flat();
 
 /** The option names a completion script offers after each command path (`''` is the root). */
 function offeredOptions(shell: string, script: string): Map<string, Set<string>> {

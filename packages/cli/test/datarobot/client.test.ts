@@ -37,6 +37,7 @@ describe('headers', () => {
     expect(plain).toEqual({
       'User-Agent': 'DataRobot CLI version: 1.2.3 (linux/x64)',
       'X-DataRobot-Api-Consumer': 'cli',
+      'X-DataRobot-Api-Consumer-Trace': 'datarobot.cli',
       'X-DataRobot-CLI-Version': '1.2.3',
       'X-DataRobot-CLI-Platform': 'linux/x64',
     });
@@ -58,6 +59,65 @@ describe('headers', () => {
     expectDataRobotHeaders(fake.requests[0]!);
     expect(fake.requests[0]!.headers['x-datarobot-cli-session']).toBe('42');
     expect(fake.requests[0]!.headers['x-datarobot-cli-device']).toBe('device-1');
+  });
+
+  it("name the command in X-DataRobot-Api-Consumer-Trace as the Go dr does, by the Go dr's names", async () => {
+    fake = await startFakeDataRobot({
+      templates: [fakeTemplate({ url: '/r/1.git', tag: 'v1' }, { id: 't1', name: 'T1' })],
+    });
+    const home = makeDrHome();
+    try {
+      writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+      const traces = async (args: string[]) => {
+        const from = fake!.requests.length;
+        const result = await runDr(args, { env: home.env });
+        expect(result.code, result.stderr).toBe(0);
+        return fake!.requests
+          .slice(from)
+          .map(
+            (request) => `${request.path.split('?')[0]} ${request.headers['x-datarobot-api-consumer-trace']}`,
+          );
+      };
+      const listed = ['/api/v2/applicationTemplates/ datarobot.cli.template.list'];
+      expect(await traces(['templates', 'list'])).toEqual(listed);
+      expect(await traces(['template', 'list'])).toEqual(listed);
+      // The token check carries the Go dr's fixed trace, whatever the command.
+      const check = await traces(['auth', 'check']);
+      expect(check).toContain('/api/v2/version/ datarobot.cli.auth.verify');
+      for (const line of check.filter((entry) => !entry.startsWith('/api/v2/version/ ')))
+        expect(line).toMatch(/ datarobot\.cli\.auth\.check$/);
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  it('leave out the X-DataRobot-Api-Consumer headers when DATAROBOT_API_CONSUMER_TRACKING_ENABLED is false (viper reads a typo as false too)', async () => {
+    fake = await startFakeDataRobot();
+    const home = makeDrHome();
+    try {
+      writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+      for (const [value, tracked] of [
+        ['false', false],
+        ['0', false],
+        ['FALSE', false],
+        ['nope', false],
+        ['true', true],
+        ['', true],
+      ] as const) {
+        const from = fake.requests.length;
+        const env = { ...home.env, DATAROBOT_API_CONSUMER_TRACKING_ENABLED: value };
+        const result = await runDr(['auth', 'check'], { env });
+        expect(result.code, result.stderr).toBe(0);
+        for (const { headers } of fake.requests.slice(from)) {
+          expect(headers['x-datarobot-api-consumer'], value).toBe(tracked ? 'cli' : undefined);
+          expect(headers['x-datarobot-api-consumer-trace'] !== undefined, value).toBe(tracked);
+          expect(headers['x-datarobot-cli-version']).toMatch(/^\d+\.\d+\.\d+/);
+          expect(headers.authorization).toBe('Bearer test-token');
+        }
+      }
+    } finally {
+      home.cleanup();
+    }
   });
 });
 
@@ -135,6 +195,22 @@ describe('TLS', () => {
       expect(refused.stderr).toContain('Cannot verify the TLS certificate');
       expect((await runDr(['auth', 'check', '--ca-cert', certs.caFile], { env: home.env })).code).toBe(0);
       expect((await runDr(['auth', 'check', '-k'], { env: home.env })).code).toBe(0);
+      // Global options of the Go dr: anywhere on the line, and from its DATAROBOT_CLI_<KEY> variables.
+      expect((await runDr(['-k', 'auth', 'check'], { env: home.env })).code).toBe(0);
+      expect((await runDr(['--ca-cert', certs.caFile, 'auth', 'check'], { env: home.env })).code).toBe(0);
+      const fromEnv = async (variables: NodeJS.ProcessEnv, args = ['auth', 'check']) =>
+        (await runDr(args, { env: { ...home.env, ...variables } })).code;
+      expect(await fromEnv({ DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK: 'true' })).toBe(0);
+      expect(await fromEnv({ DATAROBOT_CLI_CA_CERT: certs.caFile })).toBe(0);
+      expect(await fromEnv({ DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK: 'false' })).toBe(4);
+      // The line wins over the variable.
+      expect(
+        await fromEnv({ DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK: 'true' }, [
+          'auth',
+          'check',
+          '--no-skip-certificate-check',
+        ]),
+      ).toBe(4);
       const missing = await runDr(['auth', 'check', '--ca-cert', `${home.dir}/nope.pem`], { env: home.env });
       expect(missing.code).toBe(5);
       expect(missing.stderr).toContain('Cannot read the CA certificate file');

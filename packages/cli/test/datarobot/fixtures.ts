@@ -21,7 +21,10 @@ export function writeDrConfig(
   writeFileSync(home.configFile, `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
-/** Asserts the headers every DataRobot request carries (SPEC §4), without the telemetry pair. */
+/**
+ * Asserts the headers every DataRobot request carries (SPEC §4, and the Go dr's
+ * X-DataRobot-Api-Consumer-Trace of a command), without the telemetry pair.
+ */
 export function expectDataRobotHeaders(request: RecordedDataRobotRequest, token = 'test-token'): void {
   const { headers } = request;
   expect(headers['user-agent']).toMatch(
@@ -30,6 +33,7 @@ export function expectDataRobotHeaders(request: RecordedDataRobotRequest, token 
     ),
   );
   expect(headers['x-datarobot-api-consumer']).toBe('cli');
+  expect(headers['x-datarobot-api-consumer-trace']).toMatch(/^datarobot\.cli(\.[a-z-]+)+$/);
   expect(headers['x-datarobot-cli-version']).toMatch(/^\d+\.\d+\.\d+/);
   expect(headers['x-datarobot-cli-platform']).toBe(`${process.platform}/${process.arch}`);
   expect(headers.authorization).toBe(`Bearer ${token}`);

@@ -41,6 +41,7 @@ function io(): CommandIO {
     telemetryIds: undefined,
     tls: { skipCertificateCheck: false, caCertFile: undefined },
     verbose: false,
+    apiConsumerTrace: 'datarobot.cli.dotenv.edit',
   };
 }
 

@@ -60,6 +60,14 @@ describe('dr task list', () => {
     expect(result.stdout).not.toContain('internal-helper');
   });
 
+  it('answers to the Go alias `dr task l`', async () => {
+    const list = await runDr(['task', 'list'], { env, cwd: app });
+    const alias = await runDr(['task', 'l'], { env, cwd: app });
+    expect(alias.code, alias.stderr).toBe(0);
+    expect(alias.stdout).toBe(list.stdout);
+    expect(alias.stdout).toContain('dev (d)       Start the app\n');
+  });
+
   it('lists every task with --all, and prints JSON with --output-format json', async () => {
     const result = await runDr(['task', 'list', '-a', '--output-format', 'json', '-d', app], { env });
     expect(result.code).toBe(0);
@@ -109,6 +117,43 @@ describe('dr task run', () => {
       '--watch',
       'x',
     ]);
+  });
+
+  it.each([['task', 'r'], ['run']])(
+    "answers to the Go dr's name `dr %s` with the same flags and arguments",
+    async (...path) => {
+      const result = await runDr([...path, 'build', '-p', '--', '--watch'], { env, cwd: app });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe('task output\n');
+      expect(loggedArgs()).toEqual([
+        app,
+        '-t',
+        join(app, 'Taskfile.yml'),
+        '--parallel',
+        'build',
+        '--',
+        '--watch',
+      ]);
+    },
+  );
+
+  it('says which tasks it runs under -v (--verbose) or DATAROBOT_CLI_VERBOSE, as the Go dr', async () => {
+    const quiet = await runDr(['run', 'build'], { env, cwd: app });
+    expect(quiet.stderr).not.toContain('Running task(s)');
+    const short = await runDr(['-v', 'run', 'build'], { env, cwd: app });
+    expect(short.code, short.stderr).toBe(0);
+    expect(short.stderr).toContain('Running task(s): build');
+    const variable = await runDr(['task', 'run', 'build'], {
+      env: { ...env, DATAROBOT_CLI_VERBOSE: 'true' },
+      cwd: app,
+    });
+    expect(variable.stderr).toContain('Running task(s): build');
+    // The line wins over the variable, as with the Go dr's flags.
+    const off = await runDr(['task', 'run', 'build', '--no-verbose'], {
+      env: { ...env, DATAROBOT_CLI_VERBOSE: 'true' },
+      cwd: app,
+    });
+    expect(off.stderr).not.toContain('Running task(s)');
   });
 
   it('passes a line of 20,000 task names through, in order (parsing it was quadratic: about 57 s)', async () => {

@@ -69,7 +69,21 @@ export const TUI_SCREENS = [
 ] as const;
 export const TUI_ACTIONS = ['open', 'select', 'submit', 'back', 'cancel', 'search', 'help', 'quit'] as const;
 
+/**
+ * The Go dr's names and aliases of commands, as a line may name them instead of the canonical
+ * path (`template list` for `templates list`, `run` for `task run`): the command tree's words.
+ */
+export const COMMAND_ALIASES = [
+  'template list',
+  'template clone',
+  'template setup',
+  'task l',
+  'task r',
+  'run',
+] as const;
+
 export type Result = (typeof RESULTS)[number];
+export type CommandAlias = (typeof COMMAND_ALIASES)[number];
 export type HostKind = (typeof HOST_KINDS)[number];
 export type TaskName = (typeof TASK_NAMES)[number];
 
@@ -77,6 +91,12 @@ const command = {
   type: 'string',
   required: true,
   description: "The command path as typed in the command tree, e.g. 'auth login' (never its arguments).",
+} as const;
+const commandAlias = {
+  type: 'enum',
+  values: COMMAND_ALIASES,
+  description:
+    "The Go dr name or alias the line used for the command, when not its canonical path, e.g. 'template list' or 'run'.",
 } as const;
 const argsCount = { type: 'integer', description: 'How many positional arguments were given.' } as const;
 const flags = {
@@ -119,12 +139,13 @@ const droppedCount = (why: string) =>
 export const EVENT_SCHEMA = {
   command_started: {
     description: 'A dr command began (after its arguments were parsed).',
-    properties: { command, args_count: argsCount, flags },
+    properties: { command, command_alias: commandAlias, args_count: argsCount, flags },
   },
   command_completed: {
     description: 'A dr command ended with exit code 0.',
     properties: {
       command,
+      command_alias: commandAlias,
       args_count: argsCount,
       flags,
       duration_ms: commandDurationMs,
@@ -136,6 +157,7 @@ export const EVENT_SCHEMA = {
     description: 'A dr command ended with a non-zero exit code or an error.',
     properties: {
       command,
+      command_alias: commandAlias,
       args_count: argsCount,
       flags,
       duration_ms: commandDurationMs,

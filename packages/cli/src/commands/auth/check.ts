@@ -1,7 +1,6 @@
 // `dr auth check`: check that the stored credentials work.
 import { Command } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-flags.ts';
 
 export class AuthCheckCommand extends DrCommand {
   static override paths = [['auth', 'check']];
@@ -15,9 +14,6 @@ export class AuthCheckCommand extends DrCommand {
     `,
     examples: [['Check the credentials', '$0 auth check']],
   });
-
-  skipCertificateCheck = skipCertificateCheckOption();
-  caCert = caCertOption();
 
   protected async run(): Promise<number> {
     const [{ checkAuth }, { commandIO }] = await Promise.all([

@@ -1,7 +1,6 @@
 // `dr dotenv update`: refresh the DataRobot endpoint and token in .env.
 import { Command } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-flags.ts';
 
 export class DotenvUpdateCommand extends DrCommand {
   static override paths = [['dotenv', 'update']];
@@ -15,9 +14,6 @@ export class DotenvUpdateCommand extends DrCommand {
     `,
     examples: [['Update .env after logging in again', '$0 dotenv update']],
   });
-
-  skipCertificateCheck = skipCertificateCheckOption();
-  caCert = caCertOption();
 
   protected async run(): Promise<number> {
     const [{ dotenvUpdate }, { commandIO }] = await Promise.all([

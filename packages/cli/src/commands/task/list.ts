@@ -3,7 +3,10 @@ import { Command, Option } from 'clipanion';
 import { DrCommand, outputFormatOption } from '../../cli/dr-command.ts';
 
 export class TaskListCommand extends DrCommand {
-  static override paths = [['task', 'list']];
+  static override paths = [
+    ['task', 'list'],
+    ['task', 'l'],
+  ];
   static override usage = Command.Usage({
     category: 'Tasks',
     description: "List the tasks of an application's Taskfile",
@@ -15,6 +18,7 @@ export class TaskListCommand extends DrCommand {
     `,
     examples: [
       ['List tasks', '$0 task list'],
+      ['The same, by the Go alias', '$0 task l'],
       ['List every task of another folder', '$0 task list -d ../my-app -a'],
     ],
   });

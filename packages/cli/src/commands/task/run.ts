@@ -3,7 +3,7 @@ import { Command, Option } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
 
 export class TaskRunCommand extends DrCommand {
-  static override paths = [['task', 'run']];
+  static override paths = [['task', 'run'], ['task', 'r'], ['run']];
   static override handlesInterrupt = true;
   static override usage = Command.Usage({
     category: 'Tasks',
@@ -12,10 +12,12 @@ export class TaskRunCommand extends DrCommand {
       Runs the named tasks with go-task on the Taskfile of the application folder (--dir, else
       the root of the git repository you are in, or the current folder), on this terminal, and
       exits with the task's exit code. Arguments after -- are passed to the tasks (CLI_ARGS).
-      Needs the \`task\` binary (https://taskfile.dev) on PATH.
+      Needs the \`task\` binary (https://taskfile.dev) on PATH. \`dr run\` and \`dr task r\` (the
+      Go dr's shortcut and alias) are the same command.
     `,
     examples: [
       ['Run the dev task', '$0 task run dev'],
+      ['The same, by the top-level shortcut', '$0 run dev'],
       ['Run two tasks in parallel', '$0 task run build lint -p'],
       ['Pass arguments to a task', '$0 task run test -- --watch'],
     ],

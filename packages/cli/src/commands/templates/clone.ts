@@ -1,10 +1,12 @@
 // `dr templates clone`: clone an application template's repository.
 import { Command, Option } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-flags.ts';
 
 export class TemplatesCloneCommand extends DrCommand {
-  static override paths = [['templates', 'clone']];
+  static override paths = [
+    ['templates', 'clone'],
+    ['template', 'clone'],
+  ];
   static override usage = Command.Usage({
     category: 'Templates',
     description: "Clone an application template's repository",
@@ -15,14 +17,12 @@ export class TemplatesCloneCommand extends DrCommand {
     examples: [
       ['Clone a template by name', '$0 templates clone talk-to-my-data'],
       ['Clone into a folder', '$0 templates clone 65f0c0ffee my-app'],
+      ["The same, by the Go dr's name", '$0 template clone 65f0c0ffee my-app'],
     ],
   });
 
   template = Option.String({ name: 'id|name' });
   dir = Option.String({ required: false, name: 'dir' });
-
-  skipCertificateCheck = skipCertificateCheckOption();
-  caCert = caCertOption();
 
   protected async run(): Promise<number> {
     const [{ templatesClone }, { commandIO }] = await Promise.all([

@@ -1,10 +1,12 @@
 // `dr templates setup`: pick a template, clone it and set up its .env.
 import { Command } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
-import { caCertOption, skipCertificateCheckOption } from '../../datarobot/tls-flags.ts';
 
 export class TemplatesSetupCommand extends DrCommand {
-  static override paths = [['templates', 'setup']];
+  static override paths = [
+    ['templates', 'setup'],
+    ['template', 'setup'],
+  ];
   static override usage = Command.Usage({
     category: 'Templates',
     description: 'Pick a template, clone it and set up its .env',
@@ -13,11 +15,11 @@ export class TemplatesSetupCommand extends DrCommand {
       terminal, clones it, then fills its .env as \`dr dotenv setup\` does. It needs a terminal;
       in scripts use \`dr templates clone\` and \`dr dotenv setup\`.
     `,
-    examples: [['Set up a new application from a template', '$0 templates setup']],
+    examples: [
+      ['Set up a new application from a template', '$0 templates setup'],
+      ["The same, by the Go dr's name", '$0 template setup'],
+    ],
   });
-
-  skipCertificateCheck = skipCertificateCheckOption();
-  caCert = caCertOption();
 
   protected async run(): Promise<number> {
     const [{ templatesSetup }, { commandIO }] = await Promise.all([
