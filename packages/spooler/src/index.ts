@@ -23,6 +23,7 @@ export {
   claimDrainerSpawn,
   DRAINER_SPAWN_CLAIM_FILE,
   type DrainerState,
+  drainerStopRequest,
   readDrainerState,
   stopRunningDrainer,
 } from './drainer/drainer-control.ts';

@@ -12,7 +12,7 @@ import {
   type EventProperties,
   type EventType,
 } from '@dr/shared';
-import { openSpoolSafely, type Spool, spawnDrainerIfDue } from '@dr/spooler';
+import { drainerStopRequest, openSpoolSafely, type Spool, spawnDrainerIfDue } from '@dr/spooler';
 import type { CommandFacts } from './command-facts.ts';
 import type { TelemetryRun } from './telemetry-run.ts';
 import type { TelemetrySettings } from './telemetry-settings.ts';
@@ -40,6 +40,8 @@ export class ActiveTelemetryRun implements TelemetryRun {
   #spool: Spool | undefined | null = null;
   #stopped = false;
   #spoolFailed = false;
+  /** The drainer stop request when this run opened the spool (see finish). */
+  #stopRequestSeen: string | undefined;
 
   constructor(options: ActiveRunOptions) {
     this.#options = options;
@@ -127,6 +129,9 @@ export class ActiveTelemetryRun implements TelemetryRun {
           DR_TELEMETRY_ENDPOINT: this.#options.endpoint,
         },
         spool,
+        // As seen when recording began: a disable that came while the command ran raised it
+        // since, and the drainer this run starts then exits without sending.
+        ...(this.#stopRequestSeen === undefined ? {} : { stopRequestSeen: this.#stopRequestSeen }),
       });
       this.#debug(
         result.spawned ? `drainer started (pid ${result.pid})` : `drainer not started: ${result.reason}`,
@@ -142,6 +147,11 @@ export class ActiveTelemetryRun implements TelemetryRun {
       this.#spool = openSpoolSafely({ dir: this.#options.settings.spoolDir }, (error) =>
         this.#debug(`spool unavailable: ${error.code}: ${error.message}`),
       );
+      try {
+        if (this.#spool !== undefined) this.#stopRequestSeen = drainerStopRequest(this.#spool);
+      } catch {
+        // The drainer then takes the request it finds.
+      }
     }
     return this.#spool;
   }

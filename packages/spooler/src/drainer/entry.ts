@@ -6,7 +6,7 @@
 // terminal: under DR_TELEMETRY_DEBUG its lines, errors included, go to <spoolDir>/drainer.log.
 // Imports the drainer and nothing of the CLI.
 import { resolveEndpoint } from '../transport/endpoint.ts';
-import { STOP_REQUEST_ENV } from './drainer-control.ts';
+import { clearDrainerSpawnClaim, STOP_REQUEST_ENV } from './drainer-control.ts';
 import { openDrainerLog } from './drainer-log.ts';
 import { drainAndLinger } from './lingering-drainer.ts';
 
@@ -28,7 +28,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   if (/^(1|true)$/i.test(env.DR_TELEMETRY_DEBUG ?? '')) log = openDrainerLog(spoolDir);
 
   const apiKey = env.DR_TELEMETRY_API_KEY ?? '';
-  if (apiKey === '') return log('no API key: nothing to do');
+  if (apiKey === '') {
+    clearDrainerSpawnClaim(spoolDir);
+    return log('no API key: nothing to do');
+  }
   const passDeadlineMs = bounded(
     env.DR_DRAINER_DEADLINE_MS,
     DEFAULT_PASS_DEADLINE_MS,

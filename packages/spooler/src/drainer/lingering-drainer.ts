@@ -41,16 +41,21 @@ export interface LingerSummary {
 
 export const DEFAULT_IDLE_POLL_MS = 500;
 
+/** Idle windows and the lifetime are measured on a monotonic clock: a wall clock set back must not keep the lock. */
+const monotonic = () => performance.now();
+
 export async function drainAndLinger(options: LingerOptions): Promise<LingerSummary> {
-  const startedAt = Date.now();
+  const startedAt = monotonic();
   const total: Tally = { sent: 0, passes: 0, lastStop: 'empty' };
   for (;;) {
     const lifetimeEnd = startedAt + options.maxLifetimeMs;
     const end = await holdLockAndDrain(options, lifetimeEnd, total);
     if (end !== 'idle' && end !== 'lifetime') return { ...total, end };
-    // A command that saw the lock just before it was released spawned nothing: look once more
-    // (only after a pass that emptied the spool: rows a failing collector left wait their turn).
-    if (total.lastStop !== 'empty' || options.signal?.aborted || !dueWithoutLock(options)) {
+    // A command that saw the lock just before it was released spawned nothing: look once more.
+    // Not after a pass cut short by its deadline: its rows are due again and would loop; rows a
+    // failing collector postponed are not due, so after 'backoff' only new events count.
+    const looked = total.lastStop === 'empty' || total.lastStop === 'backoff';
+    if (!looked || options.signal?.aborted || !dueWithoutLock(options)) {
       return { sent: total.sent, passes: total.passes, end };
     }
     options.log?.('events arrived while the lock was being released: draining again');
@@ -67,7 +72,7 @@ interface Tally {
 
 /** One pass without lingering, for events that came as the lifetime ended. */
 async function finalPass(options: LingerOptions, total: Tally) {
-  const end = await holdLockAndDrain({ ...options, idleMs: 0 }, Date.now(), total);
+  const end = await holdLockAndDrain({ ...options, idleMs: 0 }, monotonic(), total);
   return { end };
 }
 
@@ -92,6 +97,8 @@ async function holdLockAndDrain(
   });
   if (release === undefined) {
     log('another drainer holds the lock');
+    // The claim that spawned this drainer is spent: the lock says a drainer runs.
+    clearDrainerSpawnClaim(options.spoolDir);
     options.signal?.removeEventListener('abort', onSignal);
     return 'locked';
   }
@@ -118,19 +125,24 @@ async function holdLockAndDrain(
           if (drainerStopRequest(open) !== stopRequest) endWith('stop-request');
           else newEvents = true;
         }
+        wake?.();
       } catch (error) {
         log(`spool unreadable while lingering: ${error instanceof Error ? error.message : String(error)}`);
         endWith('lock-lost');
+        wake?.();
       }
-      wake?.();
     }, options.pollMs ?? DEFAULT_IDLE_POLL_MS);
 
-    let lastEvents = Date.now();
+    let lastEvents = monotonic();
     for (;;) {
       newEvents = false;
+      // A pass ends by the lifetime (at least a second on), so the hard exit never cuts one.
+      const left = lifetimeEnd - monotonic();
+      const deadlineMs =
+        left > 0 ? Math.min(options.passDeadlineMs, Math.max(1_000, left)) : options.passDeadlineMs;
       const summary = await drainPass(
         open,
-        { ...options, deadlineMs: options.passDeadlineMs, signal: stop.signal },
+        { ...options, deadlineMs, signal: stop.signal },
         () => end === 'lock-lost',
       );
       total.sent += summary.sent;
@@ -139,25 +151,27 @@ async function holdLockAndDrain(
       log(`pass: ${JSON.stringify(summary)}`);
       if (end !== undefined) return end;
       if (summary.stoppedBecause === 'rejected') return 'rejected';
-      const exitsBy = Math.min(lastEvents + options.idleMs, lifetimeEnd);
-      writeState(open, { pid: process.pid, exitsBy });
+      const exitsIn = Math.min(lastEvents + options.idleMs, lifetimeEnd) - monotonic();
+      writeState(open, { pid: process.pid, exitsBy: Date.now() + Math.max(0, Math.round(exitsIn)) });
       const woke = await new Promise<'events' | 'retry' | 'idle' | 'lifetime' | 'ended'>((resolve) => {
         wake = () => {
-          const now = Date.now();
+          const now = monotonic();
           const arrived = newEvents && open.hasDue();
           newEvents = false;
+          // The lifetime first: a steady stream of events must not keep one drainer forever (the
+          // events are taken by a last pass after the lock is released, see drainAndLinger).
           if (end !== undefined) resolve('ended');
-          else if (arrived) resolve('events');
           else if (now >= lifetimeEnd) resolve('lifetime');
+          else if (arrived) resolve('events');
           else if (now >= lastEvents + options.idleMs) resolve('idle');
-          else if (retryDue(summary, now) && open.hasDue()) resolve('retry');
+          else if (retryDue(summary, Date.now()) && open.hasDue()) resolve('retry');
         };
         wake();
       });
       wake = undefined;
       if (woke === 'ended') return end ?? 'signal';
       if (woke === 'idle' || woke === 'lifetime') return woke;
-      if (woke === 'events') lastEvents = Date.now();
+      if (woke === 'events') lastEvents = monotonic();
     }
   } finally {
     clearInterval(poll);

@@ -6,7 +6,12 @@
 // The flags and MALLOC_ARENA_MAX keep the drainer under its 60 MiB RSS target (SPEC §6); they are
 // part of how it ships, so tests and benchmarks start it with them too.
 import { openSpoolSafely } from '../spool/spool.ts';
-import { claimDrainerSpawn, DRAINER_STOP_META_KEY, STOP_REQUEST_ENV } from './drainer-control.ts';
+import {
+  claimDrainerSpawn,
+  clearDrainerSpawnClaim,
+  DRAINER_STOP_META_KEY,
+  STOP_REQUEST_ENV,
+} from './drainer-control.ts';
 import { isDrainerLockHeld } from './drainer-lock.ts';
 
 export interface SpawnDrainerOptions {
@@ -17,6 +22,11 @@ export interface SpawnDrainerOptions {
   readonly env: NodeJS.ProcessEnv;
   /** An already-open spool, asked whether anything is due instead of opening it again. */
   readonly spool?: { hasDue(): boolean; getMeta?(key: string): string | undefined };
+  /**
+   * The stop request as the command saw it when it began recording (read then, not at exit, so
+   * a disable that came while the command ran stops the drainer it spawns). Read now if absent.
+   */
+  readonly stopRequestSeen?: string;
 }
 
 export type SpawnDrainerResult =
@@ -81,7 +91,8 @@ export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerRes
     if (isDrainerLockHeld(options.spoolDir)) return { spawned: false, reason: 'drainer-running' };
     const looked = options.spool ? lookAt(options.spool) : lookInSpool(options.spoolDir);
     if (looked === undefined) return { spawned: false, reason: 'spool-unavailable' };
-    const { due, stopRequest } = looked;
+    const { due } = looked;
+    const stopRequest = options.stopRequestSeen ?? looked.stopRequest;
     if (!due) return { spawned: false, reason: 'nothing-due' };
     if (!claimDrainerSpawn(options.spoolDir)) return { spawned: false, reason: 'drainer-starting' };
 
@@ -93,12 +104,18 @@ export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerRes
       windowsHide: true,
       // The spool folder exists (the spool is in it) and keeps the drainer off the user's cwd.
       cwd: options.spoolDir,
-      env: { ...childEnv(options.env, options.spoolDir), [STOP_REQUEST_ENV]: stopRequest },
+      env: {
+        ...childEnv(options.env, options.spoolDir),
+        ...(stopRequest === undefined ? {} : { [STOP_REQUEST_ENV]: stopRequest }),
+      },
     });
     // A spawn that fails (a missing cwd, say) also emits 'error'; unheard, that would crash the CLI.
     child.on('error', () => {});
     child.unref();
-    if (child.pid === undefined) return { spawned: false, reason: 'spawn-failed' };
+    if (child.pid === undefined) {
+      clearDrainerSpawnClaim(options.spoolDir);
+      return { spawned: false, reason: 'spawn-failed' };
+    }
     return { spawned: true, pid: child.pid };
   } catch (error) {
     return {
@@ -124,11 +141,16 @@ export function childEnv(env: NodeJS.ProcessEnv, spoolDir: string): NodeJS.Proce
  * Whether anything is due, and the stop request as this command saw it: a drainer that starts
  * after disable, reset or flush raised it (its command saw the old value) exits at once.
  */
-function lookAt(spool: NonNullable<SpawnDrainerOptions['spool']>): { due: boolean; stopRequest: string } {
-  return { due: spool.hasDue(), stopRequest: spool.getMeta?.(DRAINER_STOP_META_KEY) ?? '0' };
+function lookAt(spool: NonNullable<SpawnDrainerOptions['spool']>): {
+  due: boolean;
+  stopRequest: string | undefined;
+} {
+  // A spool that cannot say gives no value: the drainer then takes whatever it finds.
+  const stopRequest = spool.getMeta === undefined ? undefined : (spool.getMeta(DRAINER_STOP_META_KEY) ?? '0');
+  return { due: spool.hasDue(), stopRequest };
 }
 
-function lookInSpool(spoolDir: string): { due: boolean; stopRequest: string } | undefined {
+function lookInSpool(spoolDir: string): ReturnType<typeof lookAt> | undefined {
   const spool = openSpoolSafely({ dir: spoolDir });
   if (spool === undefined) return undefined;
   try {

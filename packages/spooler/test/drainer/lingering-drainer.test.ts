@@ -251,7 +251,7 @@ describe('the spawn claim', () => {
     writeFileSync(target, 'keep');
     symlinkSync(target, join(dir, DRAINER_SPAWN_CLAIM_FILE));
     expect(claimDrainerSpawn(dir)).toBe(true);
-    expect(readdirSync(dir)).toContain('target');
+    expect(readFileSync(target, 'utf8')).toBe('keep');
   });
 });
 
@@ -285,4 +285,34 @@ describe('a foreign object at drainer.lock (#18 item 2)', () => {
       if (result.spawned) await waitUntil(() => !pidAlive(result.pid), 5_000, 'the drainer to exit');
     });
   }
+});
+
+describe('the lifetime', () => {
+  it('a steady stream of events does not keep one drainer past its lifetime; a last pass takes the rest', async () => {
+    const { drainAndLinger } = await import('../../src/drainer/lingering-drainer.ts');
+    withSpool(dir, () => {});
+    let feeding = true;
+    const feeder = (async () => {
+      while (feeding) {
+        fillSpool(dir, 1);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const started = performance.now();
+    const summary = await drainAndLinger({
+      spoolDir: dir,
+      endpoint: fake.url,
+      apiKey: API_KEY,
+      passDeadlineMs: 5_000,
+      idleMs: 60_000,
+      maxLifetimeMs: 1_500,
+      pollMs: 50,
+    });
+    const took = performance.now() - started;
+    feeding = false;
+    await feeder;
+    expect(took).toBeLessThan(1_500 + 5_000);
+    expect(summary.sent).toBeGreaterThan(0);
+    expect(isDrainerLockHeld(dir)).toBe(false);
+  }, 15_000);
 });

@@ -58,6 +58,10 @@ export async function flushTelemetry(options: FlushOptions): Promise<number> {
     });
     if (summary.stoppedBecause !== 'locked' || performance.now() >= deadline) break;
     progress?.note('waiting for the background drainer to finish');
+    // A drainer started after the first stop request (by a command that saw it) is asked again.
+    await withExistingSpool(spoolDir, (spool) => stopRunningDrainer(spoolDir, spool, LOCK_POLL_MS)).catch(
+      () => undefined,
+    );
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
   progress?.done();
