@@ -23,7 +23,7 @@ export {
   claimDrainerSpawn,
   DRAINER_SPAWN_CLAIM_FILE,
   type DrainerState,
-  drainerStopRequest,
+  drainerVeto,
   readDrainerState,
   stopRunningDrainer,
 } from './drainer/drainer-control.ts';

@@ -12,7 +12,7 @@ import {
   type EventProperties,
   type EventType,
 } from '@dr/shared';
-import { drainerStopRequest, openSpoolSafely, type Spool, spawnDrainerIfDue } from '@dr/spooler';
+import { drainerVeto, openSpoolSafely, type Spool, spawnDrainerIfDue } from '@dr/spooler';
 import type { CommandFacts } from './command-facts.ts';
 import type { TelemetryRun } from './telemetry-run.ts';
 import type { TelemetrySettings } from './telemetry-settings.ts';
@@ -40,7 +40,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
   #spool: Spool | undefined | null = null;
   #stopped = false;
   #spoolFailed = false;
-  /** The drainer stop request when this run opened the spool (see finish). */
+  /** The drainer veto (raised by disable) when this run opened the spool (see finish). */
   #stopRequestSeen: string | undefined;
 
   constructor(options: ActiveRunOptions) {
@@ -148,7 +148,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
         this.#debug(`spool unavailable: ${error.code}: ${error.message}`),
       );
       try {
-        if (this.#spool !== undefined) this.#stopRequestSeen = drainerStopRequest(this.#spool);
+        if (this.#spool !== undefined) this.#stopRequestSeen = drainerVeto(this.#spool);
       } catch {
         // The drainer then takes the request it finds.
       }

@@ -3,6 +3,8 @@
 //   rest see a fresh claim and do not; the drainer removes it once it holds the lock;
 // - the stop request (a counter in the spool's meta): disable, reset and flush raise it, a
 //   drainer that started under an older value stops sending and exits, and they wait for that;
+// - the veto (another counter, raised by disable only): a drainer whose command began before
+//   it exits unsent, so events recorded before a disable are never sent after it;
 // - the drainer's state (meta): its pid and when it will exit if nothing more comes, for status.
 import { closeSync, constants, lstatSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +17,8 @@ export const DRAINER_SPAWN_CLAIM_FILE = 'drainer.spawned';
 export const SPAWN_CLAIM_FRESH_MS = 10_000;
 export const DRAINER_STOP_META_KEY = 'drainer_stop';
 export const DRAINER_STATE_META_KEY = 'drainer_state';
-/** The stop request the spawning command saw, passed to the drainer it starts. */
+export const DRAINER_VETO_META_KEY = 'drainer_veto';
+/** The veto the spawning command saw when it began recording, passed to the drainer it starts. */
 export const STOP_REQUEST_ENV = 'DR_DRAINER_STOP_REQUEST';
 
 export interface DrainerState {
@@ -60,6 +63,11 @@ export function clearDrainerSpawnClaim(spoolDir: string): void {
   }
 }
 
+/** The current veto; a command reads it when it begins recording. */
+export function drainerVeto(spool: Spool): string {
+  return spool.getMeta(DRAINER_VETO_META_KEY) ?? '0';
+}
+
 /** The current stop request; a drainer remembers it when it starts. */
 export function drainerStopRequest(spool: Spool): string {
   return spool.getMeta(DRAINER_STOP_META_KEY) ?? '0';
@@ -68,13 +76,16 @@ export function drainerStopRequest(spool: Spool): string {
 /**
  * Tells a running drainer to stop sending and exit, and waits (up to `timeoutMs`) until none
  * holds the lock. True when no drainer runs any more. A request in flight is aborted, its events
- * kept; one the collector already received cannot be recalled.
+ * kept; one the collector already received cannot be recalled. `veto` (disable): drainers that
+ * commands running now will spawn exit unsent too.
  */
 export async function stopRunningDrainer(
   spoolDir: string,
   spool: Spool,
   timeoutMs = 5_000,
+  { veto = false }: { readonly veto?: boolean } = {},
 ): Promise<boolean> {
+  if (veto) spool.setMeta(DRAINER_VETO_META_KEY, String(Number(drainerVeto(spool)) + 1 || 1));
   spool.setMeta(DRAINER_STOP_META_KEY, String(Number(drainerStopRequest(spool)) + 1 || 1));
   const deadline = Date.now() + timeoutMs;
   while (isDrainerLockHeld(spoolDir)) {

@@ -11,6 +11,7 @@ import {
   DRAINER_STATE_META_KEY,
   type DrainerState,
   drainerStopRequest,
+  drainerVeto,
 } from './drainer-control.ts';
 import { acquireDrainerLock } from './drainer-lock.ts';
 
@@ -24,8 +25,8 @@ export interface LingerOptions extends Omit<DrainOptions, 'deadlineMs' | 'onProg
   /** How often the idle drainer looks for new events and stop requests. Default 500 ms. */
   readonly pollMs?: number;
   /**
-   * The stop request its command saw when it spawned this drainer: if it has changed by the
-   * time the drainer holds the lock, disable, reset or flush came in between, and it exits.
+   * The veto its command saw when it began recording: if it has changed by the time the drainer
+   * holds the lock, telemetry was disabled in between, and it exits without sending.
    */
   readonly spawnedUnderStopRequest?: string;
 }
@@ -110,8 +111,8 @@ async function holdLockAndDrain(
     const open = spool;
     const stopRequest = drainerStopRequest(open);
     const spawnedUnder = options.spawnedUnderStopRequest;
-    if (spawnedUnder !== undefined && spawnedUnder !== stopRequest) {
-      log('a stop was requested after this drainer was spawned: exiting');
+    if (spawnedUnder !== undefined && spawnedUnder !== drainerVeto(open)) {
+      log('telemetry was disabled after the command that spawned this drainer began: exiting');
       return 'stop-request';
     }
     let version = open.dataVersion();

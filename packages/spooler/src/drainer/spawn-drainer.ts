@@ -9,7 +9,7 @@ import { openSpoolSafely } from '../spool/spool.ts';
 import {
   claimDrainerSpawn,
   clearDrainerSpawnClaim,
-  DRAINER_STOP_META_KEY,
+  DRAINER_VETO_META_KEY,
   STOP_REQUEST_ENV,
 } from './drainer-control.ts';
 import { isDrainerLockHeld } from './drainer-lock.ts';
@@ -23,8 +23,8 @@ export interface SpawnDrainerOptions {
   /** An already-open spool, asked whether anything is due instead of opening it again. */
   readonly spool?: { hasDue(): boolean; getMeta?(key: string): string | undefined };
   /**
-   * The stop request as the command saw it when it began recording (read then, not at exit, so
-   * a disable that came while the command ran stops the drainer it spawns). Read now if absent.
+   * The veto (raised by disable) as the command saw it when it began recording (read then, not
+   * at exit, so a disable that came while the command ran stops the drainer it spawns).
    */
   readonly stopRequestSeen?: string;
 }
@@ -146,7 +146,7 @@ function lookAt(spool: NonNullable<SpawnDrainerOptions['spool']>): {
   stopRequest: string | undefined;
 } {
   // A spool that cannot say gives no value: the drainer then takes whatever it finds.
-  const stopRequest = spool.getMeta === undefined ? undefined : (spool.getMeta(DRAINER_STOP_META_KEY) ?? '0');
+  const stopRequest = spool.getMeta === undefined ? undefined : (spool.getMeta(DRAINER_VETO_META_KEY) ?? '0');
   return { due: spool.hasDue(), stopRequest };
 }
 

@@ -187,7 +187,7 @@ describe('the lingering drainer', () => {
       // The command looked at the spool (stop request 0) ...
       const sawBefore = { hasDue: () => true, getMeta: () => '0' };
       // ... then disable raised the request while no drainer held the lock yet.
-      expect(await stopRunningDrainer(dir, spool, 100)).toBe(true);
+      expect(await stopRunningDrainer(dir, spool, 100, { veto: true })).toBe(true);
       const result = spawnDrainerIfDue({
         spoolDir: dir,
         drainerScript: script,

@@ -63,7 +63,7 @@ export async function disableTelemetry(
   const { spoolDir } = options.paths;
   // A drainer already running would go on sending what is pending: it is stopped first.
   const outcome = await withExistingSpool(spoolDir, async (spool) => ({
-    stopped: await stopRunningDrainer(spoolDir, spool),
+    stopped: await stopRunningDrainer(spoolDir, spool, undefined, { veto: true }),
     pending: spool.depth().events,
   }));
   options.stdout.write(
