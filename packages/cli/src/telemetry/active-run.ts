@@ -41,7 +41,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
   #stopped = false;
   #spoolFailed = false;
   /** The drainer veto (raised by disable) when this run opened the spool (see finish). */
-  #stopRequestSeen: string | undefined;
+  #vetoSeen: string | undefined;
 
   constructor(options: ActiveRunOptions) {
     this.#options = options;
@@ -131,7 +131,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
         spool,
         // As seen when recording began: a disable that came while the command ran raised it
         // since, and the drainer this run starts then exits without sending.
-        ...(this.#stopRequestSeen === undefined ? {} : { stopRequestSeen: this.#stopRequestSeen }),
+        ...(this.#vetoSeen === undefined ? {} : { vetoSeen: this.#vetoSeen }),
       });
       this.#debug(
         result.spawned ? `drainer started (pid ${result.pid})` : `drainer not started: ${result.reason}`,
@@ -148,7 +148,7 @@ export class ActiveTelemetryRun implements TelemetryRun {
         this.#debug(`spool unavailable: ${error.code}: ${error.message}`),
       );
       try {
-        if (this.#spool !== undefined) this.#stopRequestSeen = drainerVeto(this.#spool);
+        if (this.#spool !== undefined) this.#vetoSeen = drainerVeto(this.#spool);
       } catch {
         // The drainer then takes the request it finds.
       }

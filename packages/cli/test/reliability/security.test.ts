@@ -485,12 +485,12 @@ describe('child processes', { timeout: 60_000 }, () => {
         expect.arrayContaining(['DR_TELEMETRY_SPOOL_DIR', ...Object.keys(DRAINER_ENV)]),
       );
       for (const key of Object.keys(drainer.env ?? {})) {
-        // DR_DRAINER_STOP_REQUEST: a counter from the spool's meta, the stop request its command saw.
+        // DR_DRAINER_VETO: a counter from the spool's meta, the veto (raised by disable) its command saw.
         expect([
           ...CHILD_ENV_KEYS,
           ...Object.keys(DRAINER_ENV),
           'DR_TELEMETRY_SPOOL_DIR',
-          'DR_DRAINER_STOP_REQUEST',
+          'DR_DRAINER_VETO',
         ]).toContain(key);
       }
       expect(JSON.stringify(drainer)).not.toContain(canary);

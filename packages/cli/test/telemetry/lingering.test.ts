@@ -14,6 +14,7 @@ import {
   statusOf,
   type TelemetryHome,
   waitUntil,
+  watchDrainers,
 } from './support/telemetry-harness.ts';
 
 async function setUp(
@@ -28,19 +29,6 @@ async function setUp(
     await fake.close();
   });
   return { fake, home, env: { ...home.telemetryEnv, DR_DRAINER_IDLE_SECONDS: idleSeconds } };
-}
-
-/** Samples the drainers of `spoolDir` until stopped; returns every pid seen. */
-function watchDrainers(spoolDir: string): () => number[] {
-  const seen = new Set<number>();
-  const timer = setInterval(() => {
-    for (const pid of drainerPids(spoolDir)) seen.add(pid);
-  }, 20);
-  return () => {
-    clearInterval(timer);
-    for (const pid of drainerPids(spoolDir)) seen.add(pid);
-    return [...seen];
-  };
 }
 
 const versionEvents = (fake: FakeAmplitude) =>
@@ -103,6 +91,13 @@ describe('the lingering drainer, seen from dr', { timeout: 40_000 }, () => {
     expect(stillDown.stdout).toMatch(/^Not everything was sent: /m);
 
     await fake.setFault(null);
+    // The failed flush's own events started a drainer: let it finish, so the flush below is the
+    // one that sends the rows waiting out their retry delay (a drainer would leave them waiting).
+    await waitUntil(
+      () => drainerPids(home.spoolDir).length === 0,
+      "the failed flush's drainer to exit",
+      20_000,
+    );
     const flush = await runDr(['self', 'telemetry', 'flush', '--output-format', 'json'], { env });
     expect(flush.code).toBe(0);
     const report = JSON.parse(flush.stdout) as { sent: number; left: number; ok: boolean };

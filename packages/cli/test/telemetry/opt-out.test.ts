@@ -11,10 +11,10 @@ import { describe, expect, it, type TestContext } from 'vitest';
 import {
   CONFIG_DISABLED,
   CONFIG_ENABLED,
-  drainerPids,
   makeTelemetryHome,
   runDr,
   type TelemetryHome,
+  watchDrainers,
 } from './support/telemetry-harness.ts';
 
 /** Commands, each with exactly what it prints on stderr by itself. */
@@ -79,19 +79,6 @@ async function setUp({ onTestFinished }: TestContext): Promise<{ fake: FakeAmpli
   return { fake, home };
 }
 
-/** Samples the process table until stopped; returns every drainer pid seen for `spoolDir`. */
-function watchForDrainers(spoolDir: string): () => number[] {
-  const seen = new Set<number>();
-  const timer = setInterval(() => {
-    for (const pid of drainerPids(spoolDir)) seen.add(pid);
-  }, 25);
-  return () => {
-    clearInterval(timer);
-    for (const pid of drainerPids(spoolDir)) seen.add(pid);
-    return [...seen];
-  };
-}
-
 const dataFolder = (home: TelemetryHome) => dirname(home.spoolDir);
 
 describe.concurrent('telemetry off means nothing at all', { timeout: 30_000 }, () => {
@@ -102,7 +89,7 @@ describe.concurrent('telemetry off means nothing at all', { timeout: 30_000 }, (
       if (optOut.policy !== undefined) home.writePolicy(optOut.policy);
       const env = { ...home.telemetryEnv, ...optOut.env };
       if (optOut.withoutKey) delete env.DR_TELEMETRY_API_KEY;
-      const stopWatching = watchForDrainers(home.spoolDir);
+      const stopWatching = watchDrainers(home.spoolDir);
       for (const command of COMMANDS) {
         const result = await runDr([...command.args, ...(optOut.args ?? [])], {
           env: { ...env, ...command.env },
@@ -143,7 +130,7 @@ describe.concurrent('telemetry off means nothing at all', { timeout: 30_000 }, (
   it('control: with telemetry on, the same probes see a spool, a drainer and requests', async (context) => {
     const { fake, home } = await setUp(context);
     home.writeConfig(CONFIG_ENABLED);
-    const stopWatching = watchForDrainers(home.spoolDir);
+    const stopWatching = watchDrainers(home.spoolDir);
     const result = await runDr(['self', 'version'], { env: home.telemetryEnv });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');

@@ -19,7 +19,7 @@ export const DRAINER_STOP_META_KEY = 'drainer_stop';
 export const DRAINER_STATE_META_KEY = 'drainer_state';
 export const DRAINER_VETO_META_KEY = 'drainer_veto';
 /** The veto the spawning command saw when it began recording, passed to the drainer it starts. */
-export const STOP_REQUEST_ENV = 'DR_DRAINER_STOP_REQUEST';
+export const VETO_ENV = 'DR_DRAINER_VETO';
 
 export interface DrainerState {
   readonly pid: number;

@@ -1,12 +1,12 @@
 // The drainer process, spawned detached by the CLI at exit as `node <bundled entry>`. Reads its
 // settings from its environment only (DR_TELEMETRY_SPOOL_DIR, DR_TELEMETRY_ENDPOINT,
 // DR_TELEMETRY_API_KEY, DR_TELEMETRY_DEBUG, DR_DRAINER_IDLE_SECONDS, DR_DRAINER_DEADLINE_MS,
-// DR_DRAINER_STOP_REQUEST),
+// DR_DRAINER_VETO),
 // drains and lingers (./lingering-drainer.ts), and exits 0 whatever happens. It never writes to a
 // terminal: under DR_TELEMETRY_DEBUG its lines, errors included, go to <spoolDir>/drainer.log.
 // Imports the drainer and nothing of the CLI.
 import { resolveEndpoint } from '../transport/endpoint.ts';
-import { clearDrainerSpawnClaim, STOP_REQUEST_ENV } from './drainer-control.ts';
+import { clearDrainerSpawnClaim, VETO_ENV } from './drainer-control.ts';
 import { openDrainerLog } from './drainer-log.ts';
 import { drainAndLinger } from './lingering-drainer.ts';
 
@@ -55,7 +55,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     log,
     env,
     signal: stop.signal,
-    ...(env[STOP_REQUEST_ENV] === undefined ? {} : { spawnedUnderStopRequest: env[STOP_REQUEST_ENV] }),
+    ...(env[VETO_ENV] === undefined ? {} : { spawnedUnderVeto: env[VETO_ENV] }),
   });
   log(`exit: ${JSON.stringify(summary)}`);
 }

@@ -28,7 +28,7 @@ export interface LingerOptions extends Omit<DrainOptions, 'deadlineMs' | 'onProg
    * The veto its command saw when it began recording: if it has changed by the time the drainer
    * holds the lock, telemetry was disabled in between, and it exits without sending.
    */
-  readonly spawnedUnderStopRequest?: string;
+  readonly spawnedUnderVeto?: string;
 }
 
 /** Why the drainer ended: see LingerOptions. 'locked': another drainer holds the lock. */
@@ -110,7 +110,7 @@ async function holdLockAndDrain(
     spool = Spool.open({ dir: options.spoolDir, ...(options.now ? { now: options.now } : {}) });
     const open = spool;
     const stopRequest = drainerStopRequest(open);
-    const spawnedUnder = options.spawnedUnderStopRequest;
+    const spawnedUnder = options.spawnedUnderVeto;
     if (spawnedUnder !== undefined && spawnedUnder !== drainerVeto(open)) {
       log('telemetry was disabled after the command that spawned this drainer began: exiting');
       return 'stop-request';

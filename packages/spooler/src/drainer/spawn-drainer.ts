@@ -10,7 +10,7 @@ import {
   claimDrainerSpawn,
   clearDrainerSpawnClaim,
   DRAINER_VETO_META_KEY,
-  STOP_REQUEST_ENV,
+  VETO_ENV,
 } from './drainer-control.ts';
 import { isDrainerLockHeld } from './drainer-lock.ts';
 
@@ -26,7 +26,7 @@ export interface SpawnDrainerOptions {
    * The veto (raised by disable) as the command saw it when it began recording (read then, not
    * at exit, so a disable that came while the command ran stops the drainer it spawns).
    */
-  readonly stopRequestSeen?: string;
+  readonly vetoSeen?: string;
 }
 
 export type SpawnDrainerResult =
@@ -92,7 +92,7 @@ export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerRes
     const looked = options.spool ? lookAt(options.spool) : lookInSpool(options.spoolDir);
     if (looked === undefined) return { spawned: false, reason: 'spool-unavailable' };
     const { due } = looked;
-    const stopRequest = options.stopRequestSeen ?? looked.stopRequest;
+    const veto = options.vetoSeen ?? looked.veto;
     if (!due) return { spawned: false, reason: 'nothing-due' };
     if (!claimDrainerSpawn(options.spoolDir)) return { spawned: false, reason: 'drainer-starting' };
 
@@ -106,7 +106,7 @@ export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerRes
       cwd: options.spoolDir,
       env: {
         ...childEnv(options.env, options.spoolDir),
-        ...(stopRequest === undefined ? {} : { [STOP_REQUEST_ENV]: stopRequest }),
+        ...(veto === undefined ? {} : { [VETO_ENV]: veto }),
       },
     });
     // A spawn that fails (a missing cwd, say) also emits 'error'; unheard, that would crash the CLI.
@@ -138,16 +138,16 @@ export function childEnv(env: NodeJS.ProcessEnv, spoolDir: string): NodeJS.Proce
 }
 
 /**
- * Whether anything is due, and the stop request as this command saw it: a drainer that starts
- * after disable, reset or flush raised it (its command saw the old value) exits at once.
+ * Whether anything is due, and the veto as the spool holds it now (used when the command did
+ * not read it earlier): a drainer that starts after disable raised it exits unsent.
  */
 function lookAt(spool: NonNullable<SpawnDrainerOptions['spool']>): {
   due: boolean;
-  stopRequest: string | undefined;
+  veto: string | undefined;
 } {
   // A spool that cannot say gives no value: the drainer then takes whatever it finds.
-  const stopRequest = spool.getMeta === undefined ? undefined : (spool.getMeta(DRAINER_VETO_META_KEY) ?? '0');
-  return { due: spool.hasDue(), stopRequest };
+  const veto = spool.getMeta === undefined ? undefined : (spool.getMeta(DRAINER_VETO_META_KEY) ?? '0');
+  return { due: spool.hasDue(), veto };
 }
 
 function lookInSpool(spoolDir: string): ReturnType<typeof lookAt> | undefined {

@@ -296,7 +296,7 @@ describe('spawnDrainerIfDue', () => {
     const stat = readFileSync(`/proc/${result.pid}/stat`, 'utf8');
     expect(environ.map((entry) => entry.split('=')[0]).sort()).toEqual(
       [
-        'DR_DRAINER_STOP_REQUEST',
+        'DR_DRAINER_VETO',
         'DR_TELEMETRY_API_KEY',
         'DR_TELEMETRY_ENDPOINT',
         'DR_TELEMETRY_SPOOL_DIR',

@@ -187,6 +187,19 @@ export function drainerPids(spoolDir: string): number[] {
   return pids;
 }
 
+/** Samples the process table every 20 ms until stopped; returns every drainer pid seen for `spoolDir`. */
+export function watchDrainers(spoolDir: string): () => number[] {
+  const seen = new Set<number>();
+  const timer = setInterval(() => {
+    for (const pid of drainerPids(spoolDir)) seen.add(pid);
+  }, 20);
+  return () => {
+    clearInterval(timer);
+    for (const pid of drainerPids(spoolDir)) seen.add(pid);
+    return [...seen];
+  };
+}
+
 function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
