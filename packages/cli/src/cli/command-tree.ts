@@ -1,19 +1,8 @@
-// Every command of dr, grouped by its first word. One class per file under src/commands/, the
-// file's path mirroring the command's path. The tree holds each command's path and how to load
-// its class: a command line loads only the classes it can reach (see createCli), which keeps
-// the others' code out of every start. A test checks each path against its class's `paths`.
+// Every command of dr in one list: its path, other names (the Go dr's, canonical path first)
+// and how to load its class, so a line loads only the classes it can reach (argv.ts,
+// create-cli.ts). One class per file under src/commands/; a test checks each path against it.
 import type { CommandClass } from 'clipanion';
-import type { DrContext } from './context.ts';
-
-/**
- * One command: the paths it answers to, known without loading it, and how to load its class.
- * The first path is the canonical one (help, telemetry's `command`); the others are the Go dr's
- * names and aliases of the same command (`template list`, `task r`, `run`).
- */
-export interface CommandEntry {
-  readonly paths: readonly (readonly string[])[];
-  readonly load: () => Promise<CommandClass<DrContext>>;
-}
+import type { CommandEntry, DrContext } from './context.ts';
 
 function command(
   path: string,
@@ -23,8 +12,8 @@ function command(
   return { paths: [path, ...aliases].map((words) => words.split(' ')), load };
 }
 
-/** The commands by their first word; the runner registers only the group a command line names. */
-export const commandGroups = {
+/** Every command, grouped by first word for reading; nothing depends on the grouping. */
+const commandGroups = {
   auth: [
     command('auth login', async () => (await import('../commands/auth/login.ts')).AuthLoginCommand),
     command('auth logout', async () => (await import('../commands/auth/logout.ts')).AuthLogoutCommand),
@@ -61,7 +50,6 @@ export const commandGroups = {
     command('task list', async () => (await import('../commands/task/list.ts')).TaskListCommand, ['task l']),
     command('task run', async () => (await import('../commands/task/run.ts')).TaskRunCommand, [
       'task r',
-      // The Go dr's top-level shortcut for `task run`.
       'run',
     ]),
   ],
@@ -100,46 +88,9 @@ export const commandGroups = {
   ],
 } as const satisfies Record<string, readonly CommandEntry[]>;
 
-export type CommandGroup = keyof typeof commandGroups;
-
-/** Other names of a group, as the Go dr names it: its group is `template`, with `templates` an alias. */
-const GROUP_ALIASES: Readonly<Record<string, CommandGroup>> = { template: 'templates' };
-
-/** The group a first word names (`templates`, or the Go dr's `template`), if any. */
-export function groupNamed(word: string): CommandGroup | undefined {
-  if (Object.hasOwn(commandGroups, word)) return word as CommandGroup;
-  return Object.hasOwn(GROUP_ALIASES, word) ? GROUP_ALIASES[word] : undefined;
-}
-
-/** Every word that names a group alone (`dr auth`, `dr template`): the groups and their aliases. */
-export const GROUP_WORDS: readonly string[] = [...Object.keys(commandGroups), ...Object.keys(GROUP_ALIASES)];
-
 export const commandTree: readonly CommandEntry[] = Object.values(commandGroups).flat();
 
 /** The classes of these commands, in the same order. */
 export function loadCommands(entries: readonly CommandEntry[]): Promise<CommandClass<DrContext>[]> {
   return Promise.all(entries.map((entry) => entry.load()));
-}
-
-/** The commands whose path `args` starts with (a command path, then its options and operands). */
-export function commandsNamedBy(args: readonly string[]): CommandEntry[] {
-  return commandTree.filter((command) =>
-    command.paths.some(
-      (path) => path.length <= args.length && path.every((word, index) => args[index] === word),
-    ),
-  );
-}
-
-/** Paths whose Go dr name differs: the Go dr names a command by its own name, whatever alias was typed. */
-const GO_PATHS: Readonly<Record<string, string>> = {
-  'templates list': 'template list',
-  'templates clone': 'template clone',
-  'templates setup': 'template setup',
-  'task l': 'task list',
-  'task r': 'task run',
-};
-
-/** A command path as typed (`templates list`, `task r`), in the Go dr's names (`template list`, `task run`). */
-export function goCommandPath(path: readonly string[]): readonly string[] {
-  return GO_PATHS[path.join(' ')]?.split(' ') ?? path;
 }

@@ -2,7 +2,7 @@
 // this run (tests replace them), the telemetry recorder, and what the runner needs to learn
 // back from the command.
 import type { EventProperties, EventType } from '@dr/shared';
-import type { BaseContext } from 'clipanion';
+import type { BaseContext, CommandClass } from 'clipanion';
 
 /**
  * Records the command's domain events (auth_*, template_*, …) with properties declared in the
@@ -35,6 +35,12 @@ export interface GlobalOptions {
   readonly forceInteractive: boolean;
 }
 
+/** A command of dr: its paths (canonical first) and how to load its class (cli/command-tree.ts). */
+export interface CommandEntry {
+  readonly paths: readonly (readonly string[])[];
+  readonly load: () => Promise<CommandClass<DrContext>>;
+}
+
 export interface DrContext extends BaseContext {
   readonly env: NodeJS.ProcessEnv;
   telemetry: CommandTelemetry;
@@ -42,6 +48,8 @@ export interface DrContext extends BaseContext {
   failure?: unknown;
   /** The global options of this line, read and taken off it by the runner (see DrCommand). */
   globals?: GlobalOptions;
+  /** Every command of dr, set by the runner for the commands that list them (completion). */
+  commands?: readonly CommandEntry[];
 }
 
 /**

@@ -1,9 +1,6 @@
-// The options every dr command takes, listed once, with the names the Go dr gives them. The
-// runner reads them anywhere before a `--` and takes them off before clipanion parses the line
-// (splitGlobalOptions in telemetry-middleware.ts; DrCommand's getters give them to each
-// command), adds what their DATAROBOT_CLI_<KEY> variables say (globalsWithEnvironment), the help
-// ends with them and the completion scripts offer them: all from this list. It is on every
-// command's path, so it is plain constants and imports only a type.
+// The options every dr command takes, listed once with the Go dr's names: the runner reads
+// them off the line (argv.ts), the help ends with them and the completion scripts offer them.
+// On every command's path, so it is plain constants and imports only a type.
 import type { GlobalOptions } from './context.ts';
 
 export interface GlobalOption {
@@ -16,10 +13,8 @@ export interface GlobalOption {
   /** Where else the same setting comes from (environment variables), for help. */
   readonly alsoFrom?: string;
   /**
-   * `command`: read by the runner, so every command takes it; `output`: declared by the commands
-   * that print data, and taken off (its value checked) by the runner for every other command, as
-   * the Go dr's persistent flag is; `help`: clipanion's help, which every command answers;
-   * `alone`: a command line of its own (`dr --version`).
+   * `command`: read by the runner; `output`: declared by the commands that print data, checked
+   * and taken off by the runner for the others; `help`: clipanion's; `alone`: a line of its own.
    */
   readonly kind: 'command' | 'output' | 'help' | 'alone';
 }
@@ -88,19 +83,14 @@ export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
 /** The values --output-format takes, as the Go dr's. */
 export const OUTPUT_FORMATS = ['text', 'json'] as const;
 
-/**
- * The environment variable the Go dr reads for a global option (viper's `DATAROBOT_CLI_<KEY>`):
- * `--skip-certificate-check` is DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK.
- */
+/** The variable the Go dr reads for a global option: `--skip-auth` is DATAROBOT_CLI_SKIP_AUTH. */
 export function environmentNameOf(longName: string): string {
   return `DATAROBOT_CLI_${longName.replace(/^--/, '').replaceAll('-', '_').toUpperCase()}`;
 }
 
-/** The options every command takes, as clipanion definitions (`--config #0`, `--debug`). */
-export function commandOptionDefinitions(): string[] {
-  return GLOBAL_OPTIONS.filter((option) => option.kind === 'command').map(
-    (option) => `${option.names.join(',')}${option.value === undefined ? '' : ' #0'}`,
-  );
+/** The field of GlobalOptions an option fills: `--skip-certificate-check` is skipCertificateCheck. */
+export function fieldOf(longName: string): string {
+  return longName.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
 /** The global options as listed under every help text. */
@@ -132,11 +122,8 @@ export class EnvironmentValueError extends Error {
 
 /**
  * The global options of a line with what the environment adds, as the Go dr's viper reads it: an
- * option the line did not set (`setOnLine`) comes from DATAROBOT_CLI_<KEY> (`DATAROBOT_CLI_DEBUG`,
- * `…_VERBOSE`, `…_SKIP_CERTIFICATE_CHECK`, `…_CA_CERT`, `…_SKIP_AUTH`, `…_FORCE_INTERACTIVE`).
- * --config and --disable-telemetry are left as the line says: their variables
- * (DATAROBOT_CLI_CONFIG, DATAROBOT_CLI_DISABLE_TELEMETRY) are read where those settings are used.
- * An empty variable is unset. Throws EnvironmentValueError for a boolean that is neither.
+ * option the line did not set comes from DATAROBOT_CLI_<KEY> (empty is unset). --config and
+ * --disable-telemetry are left as the line says: their variables are read where they are used.
  */
 export function globalsWithEnvironment(
   globals: GlobalOptions,
@@ -147,7 +134,7 @@ export function globalsWithEnvironment(
   for (const option of GLOBAL_OPTIONS) {
     if (option.kind !== 'command') continue;
     const long = option.names.at(-1)!;
-    const field = long.slice(2).replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    const field = fieldOf(long);
     if (field === 'config' || field === 'disableTelemetry') continue;
     if (setOnLine.has(field as keyof GlobalOptions)) continue;
     const name = environmentNameOf(long);

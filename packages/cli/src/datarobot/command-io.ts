@@ -3,8 +3,7 @@
 // telemetry ids. One shape for every area (auth, templates, dotenv, task, self), so the command
 // files stay a few lines long.
 
-import { goCommandPath } from '../cli/command-tree.ts';
-import type { CommandTelemetry, DrContext } from '../cli/context.ts';
+import type { CommandEntry, CommandTelemetry, DrContext } from '../cli/context.ts';
 import { apiConsumerTrace, type TelemetryIds } from './request-headers.ts';
 import type { TlsOptions } from './transport.ts';
 
@@ -21,6 +20,8 @@ export interface CommandIO {
   readonly verbose: boolean;
   /** X-DataRobot-Api-Consumer-Trace of this command: `datarobot.cli.template.list`. */
   readonly apiConsumerTrace: string;
+  /** Every command of dr (for completion). */
+  readonly commands?: readonly CommandEntry[];
 }
 
 export interface CommandIOSource {
@@ -49,5 +50,20 @@ export function commandIO(command: CommandIOSource): CommandIO {
     tls: { skipCertificateCheck: command.skipCertificateCheck === true, caCertFile: command.caCert },
     verbose: command.verbose === true,
     apiConsumerTrace: apiConsumerTrace(goCommandPath(command.path ?? [])),
+    commands: context.commands ?? [],
   };
+}
+
+/** Paths whose Go dr name differs: the Go dr names a command by its own name, whatever alias was typed. */
+const GO_PATHS: Readonly<Record<string, string>> = {
+  'templates list': 'template list',
+  'templates clone': 'template clone',
+  'templates setup': 'template setup',
+  'task l': 'task list',
+  'task r': 'task run',
+};
+
+/** A command path as typed (`templates list`, `task r`), in the Go dr's names (`template list`, `task run`). */
+export function goCommandPath(path: readonly string[]): readonly string[] {
+  return GO_PATHS[path.join(' ')]?.split(' ') ?? path;
 }

@@ -1,10 +1,10 @@
-// `dr self completion bash|zsh|fish`: a completion script generated from the command tree, so it
-// never falls behind the commands: command words, then each command's options (the global ones
-// too, from the list in cli/global-options.ts; `dr -<Tab>` offers them and --version). After a command's words, bash and zsh fall back to file names (for --ca-cert, --dir…).
+// `dr self completion bash|zsh|fish`: a script generated from the command tree, so it never
+// falls behind: command words, then each command's options and the global ones. After a
+// command's words, bash and zsh fall back to file names (for --ca-cert, --dir…).
 import { Cli } from 'clipanion';
-import { commandTree, loadCommands } from '../cli/command-tree.ts';
-import type { DrContext } from '../cli/context.ts';
+import type { CommandEntry, DrContext } from '../cli/context.ts';
 import { GLOBAL_OPTIONS, type GlobalOption } from '../cli/global-options.ts';
+import type { CommandIO } from '../datarobot/command-io.ts';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -50,8 +50,8 @@ const ARGUMENT_WORDS: Record<string, Record<string, string>> = {
   'self completion': { bash: 'Bash', zsh: 'Zsh', fish: 'fish' },
 };
 
-export async function completionTree(): Promise<CompletionTree> {
-  const commands = await loadCommands(commandTree);
+async function completionTree(commandTree: readonly CommandEntry[]): Promise<CompletionTree> {
+  const commands = await Promise.all(commandTree.map((entry) => entry.load()));
   const cli = new Cli<DrContext>({ binaryName: 'dr' });
   for (const command of commands) cli.register(command);
   const definitions = cli.definitions();
@@ -99,8 +99,12 @@ export async function completionTree(): Promise<CompletionTree> {
   return { children, options };
 }
 
-export async function completionScript(shell: Shell): Promise<string> {
-  const tree = await completionTree();
+export async function printCompletionScript(io: CommandIO, shell: Shell): Promise<number> {
+  io.stdout.write(await completionScript(shell, await completionTree(io.commands ?? [])));
+  return 0;
+}
+
+function completionScript(shell: Shell, tree: CompletionTree): string {
   if (shell === 'fish') return fishScript(tree);
   const functions = bashFunctions(tree);
   if (shell === 'zsh') {

@@ -2,7 +2,7 @@
 // and must not need ICU for dr's own categories and commands.
 import { describe, expect, it } from 'vitest';
 import { compareNames, plainOrder } from '../../src/cli/compare-names.ts';
-import { listingCli } from '../../src/cli/run-cli.ts';
+import { listingCli } from '../../src/cli/create-cli.ts';
 
 const icu = (a: string, b: string) =>
   Math.sign(a.localeCompare(b, 'en', { usage: 'sort', caseFirst: 'upper' }));

@@ -5,11 +5,11 @@
 import { join } from 'node:path';
 import { Cli } from 'clipanion';
 import { describe, expect, it } from 'vitest';
+import { splitGlobalOptions } from '../../src/cli/argv.ts';
 import { commandTree } from '../../src/cli/command-tree.ts';
 import type { DrContext } from '../../src/cli/context.ts';
+import { createCli, VersionCommand } from '../../src/cli/create-cli.ts';
 import { GLOBAL_OPTIONS } from '../../src/cli/global-options.ts';
-import { createCli, VersionCommand } from '../../src/cli/run-cli.ts';
-import { splitGlobalOptions } from '../../src/cli/telemetry-middleware.ts';
 import { SHELLS } from '../../src/self/completion.ts';
 import { makeDrHome, runDr } from '../support/run-dr.ts';
 

@@ -22,8 +22,10 @@ export class SelfCompletionCommand extends DrCommand {
   shell = Option.String({ name: 'bash|zsh|fish', validator: isEnum(['bash', 'zsh', 'fish'] as const) });
 
   protected async run(): Promise<number> {
-    const { completionScript } = await import('../../self/completion.ts');
-    this.context.stdout.write(await completionScript(this.shell));
-    return 0;
+    const [{ printCompletionScript }, { commandIO }] = await Promise.all([
+      import('../../self/completion.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return printCompletionScript(commandIO(this), this.shell);
   }
 }

@@ -1,0 +1,186 @@
+// Reading a command line before clipanion does, for the runner, telemetry's facts and the CLI
+// it builds: which command's path the line starts with, the words before `--`, help flags, and
+// the global options (read anywhere before `--` and taken off the line).
+import { commandTree } from './command-tree.ts';
+import type { CommandEntry, GlobalOptions } from './context.ts';
+import { fieldOf, GLOBAL_OPTIONS } from './global-options.ts';
+
+/** The words of `args` before a `--` separator. */
+export function wordsBeforeSeparator(args: readonly string[]): readonly string[] {
+  const end = args.indexOf('--');
+  return end === -1 ? args : args.slice(0, end);
+}
+
+export function isHelpFlag(word: string): boolean {
+  return word === '--help' || word === '-h';
+}
+
+/** Whether `args` starts with `path`. */
+export function matchPath(args: readonly string[], path: readonly string[]): boolean {
+  return path.length <= args.length && path.every((word, index) => args[index] === word);
+}
+
+/** The command whose path `args` starts with: the path as typed, and the command's canonical one. */
+export interface NamedCommand {
+  readonly entry: CommandEntry;
+  readonly typed: readonly string[];
+  readonly canonical: readonly string[];
+}
+
+export function commandNamedBy(args: readonly string[]): NamedCommand | undefined {
+  let best: NamedCommand | undefined;
+  for (const entry of commandTree) {
+    for (const path of entry.paths) {
+      if (matchPath(args, path) && (best === undefined || path.length > best.typed.length))
+        best = { entry, typed: path, canonical: entry.paths[0]! };
+    }
+  }
+  return best;
+}
+
+/** The words before a command's last that name a group alone (`auth`, `template`, `self telemetry`). */
+const GROUP_PATHS: readonly string[] = [
+  ...new Set(
+    commandTree.flatMap((entry) =>
+      entry.paths.flatMap((path) => path.slice(1).map((_, end) => path.slice(0, end + 1).join(' '))),
+    ),
+  ),
+];
+
+/** A line that asks for a list of commands: nothing, a help flag alone, or a group alone. */
+export function isListLine(args: readonly string[]): boolean {
+  if (args.length === 0 || (args.length === 1 && isHelpFlag(args[0]!))) return true;
+  return GROUP_PATHS.includes(args.join(' '));
+}
+
+/** The paths a list command answers to: the groups alone. */
+export function groupPaths(): string[][] {
+  return GROUP_PATHS.map((path) => path.split(' '));
+}
+
+/** The commands of the group a first word names (`dr auth`, `dr template`), or all of them. */
+export function commandsOfGroup(first: string | undefined): readonly CommandEntry[] {
+  const group = commandTree.filter((entry) =>
+    entry.paths.some((path) => path.length > 1 && path[0] === first),
+  );
+  return group.length === 0 ? commandTree : group;
+}
+
+/**
+ * The line clipanion parses. On a line whose first words name no command, `--help` after a group
+ * comes off (`dr auth --help` is the group's list), and `--help` among a command's path words asks
+ * for that command's help (`dr auth --help logout`); options before a command's path stay.
+ */
+export function lineToParse(words: string[]): string[] {
+  if (commandNamedBy(words) !== undefined) return words;
+  const line = wordsBeforeSeparator(words);
+  const separated = words.slice(line.length);
+  const withoutHelp = line.filter((word) => !isHelpFlag(word));
+  const askedHelp = withoutHelp.length < line.length;
+  if (askedHelp && commandNamedBy(withoutHelp) !== undefined) return [...withoutHelp, '--help', ...separated];
+  if (withoutHelp.some((_, start) => commandNamedBy(withoutHelp.slice(start)) !== undefined)) return words;
+  if (withoutHelp.length === 0 && askedHelp) return ['--help', ...separated];
+  return [...withoutHelp, ...separated];
+}
+
+/** A command line with its global options read and taken off. */
+export interface SplitLine {
+  /** The global options as the line gives them (the environment is added by globalsWithEnvironment). */
+  readonly globals: GlobalOptions;
+  /** The fields the line itself set (`--no-debug` too), which the environment cannot change. */
+  readonly setOnLine: ReadonlySet<keyof GlobalOptions>;
+  /** The long names of the global options given on, or with a value (for telemetry's `flags`). */
+  readonly given: readonly string[];
+  /** The words left, in order (those after a `--` untouched). */
+  readonly rest: string[];
+  /** Options right before a global option that came off (`--dir` in `task run --dir --debug`). */
+  readonly bareBefore: string[];
+}
+
+type BooleanGlobal =
+  | 'debug'
+  | 'verbose'
+  | 'disableTelemetry'
+  | 'skipCertificateCheck'
+  | 'skipAuth'
+  | 'forceInteractive';
+type ValueGlobal = 'config' | 'caCert';
+
+const BOOLEAN_GLOBALS = new Map<string, BooleanGlobal>();
+const VALUE_GLOBALS = new Map<string, ValueGlobal>();
+/** Short names of the boolean global options (`v`, `k`), which may come in a batch (`-vk`). */
+const SHORT_BOOLEAN_GLOBALS = new Map<string, BooleanGlobal>();
+/** The global options that take a value, every name. */
+export const VALUE_GLOBAL_NAMES = new Set<string>();
+for (const option of GLOBAL_OPTIONS) {
+  if (option.kind !== 'command') continue;
+  const long = option.names.at(-1)!;
+  if (option.value === undefined) {
+    const field = fieldOf(long) as BooleanGlobal;
+    BOOLEAN_GLOBALS.set(long, field);
+    for (const name of option.names) if (/^-[A-Za-z]$/.test(name)) SHORT_BOOLEAN_GLOBALS.set(name[1]!, field);
+  } else {
+    VALUE_GLOBALS.set(long, fieldOf(long) as ValueGlobal);
+    for (const name of option.names) VALUE_GLOBAL_NAMES.add(name);
+  }
+}
+
+/**
+ * Reads the global options before a `--` and takes them off the line: the boolean ones, their
+ * `--no-` forms and batches of short names (`-vk`), and those with a value (`--config=F`,
+ * `--config F`). A value option followed by nothing or by an option stays: it has no value.
+ */
+export function splitGlobalOptions(args: readonly string[]): SplitLine {
+  const values: Record<ValueGlobal, string | undefined> = { config: undefined, caCert: undefined };
+  const flags: Record<BooleanGlobal, boolean> = {
+    debug: false,
+    verbose: false,
+    disableTelemetry: false,
+    skipCertificateCheck: false,
+    skipAuth: false,
+    forceInteractive: false,
+  };
+  const setOnLine = new Set<keyof GlobalOptions>();
+  const rest: string[] = [];
+  const bareBefore: string[] = [];
+  const setFlag = (field: BooleanGlobal, on: boolean) => {
+    flags[field] = on;
+    setOnLine.add(field);
+  };
+  let index = 0;
+  for (; index < args.length; index += 1) {
+    const arg = args[index]!;
+    if (arg === '--') break;
+    const flag = BOOLEAN_GLOBALS.get(arg.replace(/^--no-/, '--'));
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const valued = VALUE_GLOBALS.get(equals === -1 ? arg : arg.slice(0, equals));
+    const next = args[index + 1];
+    if (flag !== undefined) {
+      setFlag(flag, !arg.startsWith('--no-'));
+    } else if (valued !== undefined && equals !== -1) {
+      values[valued] = arg.slice(equals + 1);
+      setOnLine.add(valued);
+    } else if (valued !== undefined && next !== undefined && !next.startsWith('-')) {
+      values[valued] = next;
+      setOnLine.add(valued);
+      index += 1;
+    } else if (
+      /^-[A-Za-z]+$/.test(arg) &&
+      [...arg.slice(1)].every((letter) => SHORT_BOOLEAN_GLOBALS.has(letter))
+    ) {
+      for (const letter of arg.slice(1)) setFlag(SHORT_BOOLEAN_GLOBALS.get(letter)!, true);
+    } else {
+      rest.push(arg);
+      continue;
+    }
+    const previous = rest.at(-1);
+    if (previous?.startsWith('-') && previous.length > 1 && !previous.includes('='))
+      bareBefore.push(previous);
+  }
+  rest.push(...args.slice(index));
+  const globals: GlobalOptions = { ...values, ...flags };
+  const given = [...setOnLine]
+    .filter((field) => globals[field] !== false && globals[field] !== undefined)
+    .map((field) => field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`));
+  return { globals, setOnLine, given, rest, bareBefore };
+}
