@@ -1,7 +1,7 @@
 // The base of every dr command: the global options, and the error boundary that turns any
-// failure into one clear line on stderr and a stable exit code (the stack only under --debug).
-// Subclasses implement `run()`; they never write errors themselves and never call process.exit.
-import { DrError, type DrPaths, ExitCode } from '@dr/shared';
+// failure into one line on stderr and a stable exit code (the stack only under --debug).
+// Subclasses implement `run()`, hand the work over with commandIO(this), and never exit.
+import { DrError, ExitCode } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { isEnum } from 'typanion';
 import type { DrContext, GlobalOptions } from './context.ts';
@@ -18,12 +18,7 @@ const NO_GLOBAL_OPTIONS: GlobalOptions = {
 };
 
 export abstract class DrCommand extends Command<DrContext> {
-  // The global options (--config, --debug, --verbose, --disable-telemetry, -k, --ca-cert,
-  // --skip-auth, --force-interactive; global-options.ts lists them) are read by the runner, with
-  // their DATAROBOT_CLI_<KEY> variables, and taken off the line before clipanion parses it: declared on every command, they
-  // made each start build a parser about twice the size. The help lists them once, under the
-  // command's own options (global-options.ts).
-
+  // The global options (global-options.ts) are read off the line by the runner, not declared.
   /** --config: the settings file this line names, if any. */
   get config(): string | undefined {
     return this.globalOptions.config;
@@ -59,10 +54,7 @@ export abstract class DrCommand extends Command<DrContext> {
     return this.globalOptions.skipAuth;
   }
 
-  /**
-   * --force-interactive: accepted as the Go dr accepts it everywhere; there it re-runs setup
-   * wizards that a state file says are done, and dr keeps no such state, so it changes nothing.
-   */
+  /** --force-interactive: accepted as by the Go dr; dr keeps no wizard state, so it changes nothing. */
   get forceInteractive(): boolean {
     return this.globalOptions.forceInteractive;
   }
@@ -71,20 +63,8 @@ export abstract class DrCommand extends Command<DrContext> {
     return this.context.globals ?? NO_GLOBAL_OPTIONS;
   }
 
-  /**
-   * True for a command that handles Ctrl-C itself and ends in its own way (task run waits for
-   * its task): the runner then records the interruption without ending the process early.
-   */
+  /** A command that handles Ctrl-C itself (task run waits for its task): the runner does not exit. */
   static handlesInterrupt = false;
-
-  /**
-   * Where this run's files are: the config named by --config, the spool, the policy file.
-   * Loaded when asked for (env-paths loads node:os): most commands never need it.
-   */
-  protected async filePaths(): Promise<DrPaths> {
-    const { resolvePaths } = await import('@dr/shared/paths');
-    return resolvePaths({ configFlag: this.config, env: this.context.env });
-  }
 
   /** The command's work. Returns the exit code (0 when omitted). */
   protected abstract run(): Promise<number | undefined>;

@@ -3,7 +3,8 @@
 // only under --debug. Nothing here calls process.exit but Ctrl-C: bin/dr sets the exit code.
 import { DrError, ExitCode, userOptOut } from '@dr/shared';
 import type { Cli, Command } from 'clipanion';
-import { type CommandFacts, factsOf, mayAskForConsent } from '../telemetry/command-facts.ts';
+import type { CommandFacts } from '../telemetry/command-facts.ts';
+import { factsOf, mayAskForConsent } from '../telemetry/line-facts.ts';
 import { inactiveTelemetryRun, type TelemetryRun } from '../telemetry/telemetry-run.ts';
 import { isHelpFlag, lineToParse, splitGlobalOptions, wordsBeforeSeparator } from './argv.ts';
 import { commandTree } from './command-tree.ts';

@@ -18,6 +18,8 @@ export interface CommandIO {
   readonly telemetryIds: TelemetryIds | undefined;
   readonly tls: TlsOptions;
   readonly verbose: boolean;
+  /** --disable-telemetry was given (for the commands that manage telemetry). */
+  readonly disableTelemetry?: boolean;
   /** X-DataRobot-Api-Consumer-Trace of this command: `datarobot.cli.template.list`. */
   readonly apiConsumerTrace: string;
   /** Every command of dr (for completion). */
@@ -28,6 +30,7 @@ export interface CommandIOSource {
   readonly context: DrContext;
   readonly config?: string | undefined;
   readonly verbose?: boolean;
+  readonly disableTelemetry?: boolean;
   readonly skipCertificateCheck?: boolean;
   readonly caCert?: string | undefined;
   /** The command's path as the line named it (clipanion's `path`). */
@@ -49,6 +52,7 @@ export function commandIO(command: CommandIOSource): CommandIO {
     telemetryIds: context.telemetry.ids,
     tls: { skipCertificateCheck: command.skipCertificateCheck === true, caCertFile: command.caCert },
     verbose: command.verbose === true,
+    disableTelemetry: command.disableTelemetry === true,
     apiConsumerTrace: apiConsumerTrace(goCommandPath(command.path ?? [])),
     commands: context.commands ?? [],
   };

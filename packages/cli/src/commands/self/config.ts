@@ -22,12 +22,10 @@ export class SelfConfigCommand extends DrCommand {
   outputFormat = outputFormatOption();
 
   protected async run(): Promise<number> {
-    const { showConfig } = await import('../../config/show-config.ts');
-    return showConfig({
-      configFlag: this.config,
-      outputFormat: this.outputFormat,
-      env: this.context.env,
-      stdout: this.context.stdout,
-    });
+    const [{ showConfig }, { commandIO }] = await Promise.all([
+      import('../../self/config.ts'),
+      import('../../datarobot/command-io.ts'),
+    ]);
+    return showConfig(commandIO(this), this.outputFormat);
   }
 }

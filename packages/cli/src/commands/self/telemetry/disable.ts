@@ -21,14 +21,10 @@ export class SelfTelemetryDisableCommand extends DrCommand {
   reason = Option.String('--reason', { description: 'Why you turn it off (stored locally, never sent)' });
 
   protected async run(): Promise<number> {
-    this.context.telemetry.stopRecording();
-    const { disableTelemetry } = await import('../../../telemetry/manage/consent.ts');
-    return disableTelemetry({
-      paths: await this.filePaths(),
-      env: this.context.env,
-      disableFlag: this.disableTelemetry,
-      reason: this.reason,
-      stdout: this.context.stdout,
-    });
+    const [{ disableTelemetry }, { commandIO }] = await Promise.all([
+      import('../../../self/telemetry/consent.ts'),
+      import('../../../datarobot/command-io.ts'),
+    ]);
+    return disableTelemetry(commandIO(this), this.reason);
   }
 }

@@ -16,12 +16,10 @@ export class SelfTelemetryEnableCommand extends DrCommand {
   });
 
   protected async run(): Promise<number> {
-    const { enableTelemetry } = await import('../../../telemetry/manage/consent.ts');
-    return enableTelemetry({
-      paths: await this.filePaths(),
-      env: this.context.env,
-      disableFlag: this.disableTelemetry,
-      stdout: this.context.stdout,
-    });
+    const [{ enableTelemetry }, { commandIO }] = await Promise.all([
+      import('../../../self/telemetry/consent.ts'),
+      import('../../../datarobot/command-io.ts'),
+    ]);
+    return enableTelemetry(commandIO(this));
   }
 }

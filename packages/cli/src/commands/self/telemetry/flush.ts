@@ -28,15 +28,13 @@ export class SelfTelemetryFlushCommand extends DrCommand {
   });
 
   protected async run(): Promise<number> {
-    const { flushTelemetry } = await import('../../../telemetry/manage/flush.ts');
-    return flushTelemetry({
-      paths: await this.filePaths(),
-      env: this.context.env,
-      disableFlag: this.disableTelemetry,
+    const [{ flushTelemetry }, { commandIO }] = await Promise.all([
+      import('../../../self/telemetry/flush.ts'),
+      import('../../../datarobot/command-io.ts'),
+    ]);
+    return flushTelemetry(commandIO(this), {
       timeoutMs: (this.timeout ?? 120) * 1000,
       outputFormat: this.outputFormat,
-      stdout: this.context.stdout,
-      stderr: this.context.stderr,
     });
   }
 }

@@ -22,13 +22,13 @@ export class SelfTelemetryInfoCommand extends DrCommand {
   });
 
   protected async run(): Promise<number> {
-    const { showTelemetryInfo } = await import('../../../telemetry/manage/info.ts');
-    return showTelemetryInfo({
-      paths: await this.filePaths(),
-      env: this.context.env,
+    const [{ showTelemetryInfo }, { commandIO }] = await Promise.all([
+      import('../../../self/telemetry/info.ts'),
+      import('../../../datarobot/command-io.ts'),
+    ]);
+    return showTelemetryInfo(commandIO(this), {
       limit: this.limit ?? 5,
       outputFormat: this.outputFormat,
-      stdout: this.context.stdout,
     });
   }
 }

@@ -15,12 +15,10 @@ export class SelfTelemetryResetCommand extends DrCommand {
   });
 
   protected async run(): Promise<number> {
-    this.context.telemetry.stopRecording();
-    const { resetTelemetry } = await import('../../../telemetry/manage/reset.ts');
-    return resetTelemetry({
-      paths: await this.filePaths(),
-      env: this.context.env,
-      stdout: this.context.stdout,
-    });
+    const [{ resetTelemetry }, { commandIO }] = await Promise.all([
+      import('../../../self/telemetry/reset.ts'),
+      import('../../../datarobot/command-io.ts'),
+    ]);
+    return resetTelemetry(commandIO(this));
   }
 }

@@ -1,6 +1,5 @@
 // `dr self telemetry status`: show whether telemetry is on, why, and what is waiting to be sent.
 import { Command } from 'clipanion';
-import { isInteractive } from '../../../cli/context.ts';
 import { DrCommand, outputFormatOption } from '../../../cli/dr-command.ts';
 
 export class SelfTelemetryStatusCommand extends DrCommand {
@@ -24,14 +23,10 @@ export class SelfTelemetryStatusCommand extends DrCommand {
   outputFormat = outputFormatOption();
 
   protected async run(): Promise<number> {
-    const { showTelemetryStatus } = await import('../../../telemetry/manage/status.ts');
-    return showTelemetryStatus({
-      paths: await this.filePaths(),
-      env: this.context.env,
-      disableFlag: this.disableTelemetry,
-      isInteractive: isInteractive(this.context),
-      outputFormat: this.outputFormat,
-      stdout: this.context.stdout,
-    });
+    const [{ showTelemetryStatus }, { commandIO }] = await Promise.all([
+      import('../../../self/telemetry/status.ts'),
+      import('../../../datarobot/command-io.ts'),
+    ]);
+    return showTelemetryStatus(commandIO(this), this.outputFormat);
   }
 }

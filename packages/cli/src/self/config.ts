@@ -1,15 +1,12 @@
 // What `dr self config` prints: the settings dr uses and where each comes from, secrets
 // redacted. Loaded only when that command runs (it needs the YAML parser).
-import { loadUserConfig, redactSecret, resolveDataRobotSettings } from './settings.ts';
 
-export function showConfig(options: {
-  configFlag: string | undefined;
-  outputFormat: 'text' | 'json';
-  env: NodeJS.ProcessEnv;
-  stdout: NodeJS.WritableStream;
-}): number {
-  const { env, stdout } = options;
-  const { paths, config } = loadUserConfig(options.configFlag, env);
+import { loadUserConfig, redactSecret, resolveDataRobotSettings } from '../config/settings.ts';
+import type { CommandIO } from '../datarobot/command-io.ts';
+
+export function showConfig(io: CommandIO, outputFormat: 'text' | 'json'): number {
+  const { env, stdout } = io;
+  const { paths, config } = loadUserConfig(io.configFlag, env);
   const settings = resolveDataRobotSettings(config, env);
   const telemetryEnabled = config.telemetry?.enabled;
   const report = {
@@ -21,7 +18,7 @@ export function showConfig(options: {
       source: typeof telemetryEnabled === 'boolean' ? 'config' : 'unset',
     },
   };
-  if (options.outputFormat === 'json') {
+  if (outputFormat === 'json') {
     stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }

@@ -2,32 +2,20 @@
 // facts (device id, session, spool depth, oldest pending, last successful send, endpoint,
 // drainer). Reads only: it creates no file, and never shows the API key.
 
-import type { DrPaths } from '@dr/shared';
 import {
   type DrainerLockState,
   inspectDrainerLock,
   LAST_SUCCESS_META_KEY,
   readDrainerState,
 } from '@dr/spooler';
-import { readTelemetryState } from '../start-telemetry.ts';
-import { isoOrNull, readSessionInfo, withExistingSpool } from './local-state.ts';
+import { isInteractive } from '../../cli/context.ts';
+import type { CommandIO } from '../../datarobot/command-io.ts';
+import { readTelemetryState } from '../../telemetry/start-telemetry.ts';
+import { isoOrNull, pathsOf, readSessionInfo, withExistingSpool } from './local-state.ts';
 
-export interface StatusOptions {
-  readonly paths: DrPaths;
-  readonly env: NodeJS.ProcessEnv;
-  readonly disableFlag: boolean;
-  readonly isInteractive: boolean;
-  readonly outputFormat: 'text' | 'json';
-  readonly stdout: NodeJS.WritableStream;
-}
-
-export async function showTelemetryStatus(options: StatusOptions): Promise<number> {
-  const state = await readTelemetryState(
-    options.paths,
-    options.env,
-    options.disableFlag,
-    options.isInteractive,
-  );
+export async function showTelemetryStatus(io: CommandIO, outputFormat: 'text' | 'json'): Promise<number> {
+  const paths = pathsOf(io);
+  const state = await readTelemetryState(paths, io.env, io.disableTelemetry === true, isInteractive(io));
   const { settings, decision } = state;
   const spool = await withExistingSpool(settings.spoolDir, (opened) => ({
     depth: opened.depth(),
@@ -65,15 +53,15 @@ export async function showTelemetryStatus(options: StatusOptions): Promise<numbe
     api_key:
       settings.apiKey === ''
         ? 'missing'
-        : options.env.DR_TELEMETRY_API_KEY
+        : io.env.DR_TELEMETRY_API_KEY
           ? 'from DR_TELEMETRY_API_KEY'
           : 'built in',
     drainer_running: drainerRunning,
     drainer_exits_by: drainerRunning ? isoOrNull(spool?.drainer?.exitsBy) : null,
     drainer_problem: lockProblem(lock),
   };
-  if (options.outputFormat === 'json') {
-    options.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (outputFormat === 'json') {
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
   const rows: [string, string][] = [
@@ -92,7 +80,7 @@ export async function showTelemetryStatus(options: StatusOptions): Promise<numbe
     ['drainer', drainerLine(report)],
     ['spool folder', report.spool.path],
   ];
-  options.stdout.write(`${rows.map(([name, value]) => `${name.padEnd(16)}${value}`).join('\n')}\n`);
+  io.stdout.write(`${rows.map(([name, value]) => `${name.padEnd(16)}${value}`).join('\n')}\n`);
   return 0;
 }
 

@@ -2,32 +2,29 @@
 // on a terminal, then a summary (sent, dropped with reasons, left, next retry). Events waiting
 // out a retry delay are sent too; only devices Amplitude throttled keep their hold. A background
 // drainer is asked to stop first and the flush takes over. Exit 1 when any event is left unsent.
-import { DrError, type DrPaths, ExitCode } from '@dr/shared';
+import { DrError, ExitCode } from '@dr/shared';
 import { type DrainProgress, type DrainSummary, drain, heldDevices, stopRunningDrainer } from '@dr/spooler';
-import { readTelemetryState } from '../start-telemetry.ts';
-import { isoOrNull, withExistingSpool } from './local-state.ts';
+import type { CommandIO } from '../../datarobot/command-io.ts';
+import { readTelemetryState } from '../../telemetry/start-telemetry.ts';
+import { isoOrNull, pathsOf, withExistingSpool } from './local-state.ts';
 
 export interface FlushOptions {
-  readonly paths: DrPaths;
-  readonly env: NodeJS.ProcessEnv;
-  readonly disableFlag: boolean;
   readonly timeoutMs: number;
   readonly outputFormat: 'text' | 'json';
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 const LOCK_POLL_MS = 200;
 
-export async function flushTelemetry(options: FlushOptions): Promise<number> {
-  const state = await readTelemetryState(options.paths, options.env, options.disableFlag, false);
+export async function flushTelemetry(io: CommandIO, options: FlushOptions): Promise<number> {
+  const paths = pathsOf(io);
+  const state = await readTelemetryState(paths, io.env, io.disableTelemetry === true, false);
   const { spoolDir, apiKey } = state.settings;
   if (!state.decision.enabled || apiKey === '' || 'problem' in state.endpoint) {
     const pending = (await withExistingSpool(spoolDir, (spool) => spool.depth().events)) ?? 0;
     const why = 'problem' in state.endpoint ? state.endpoint.problem : state.decision.explanation;
     if (pending > 0)
       throw new DrError('TELEMETRY_OFF', `Nothing sent (${pending} event(s) wait in the spool): ${why}`);
-    options.stdout.write(`Nothing to send. ${why}\n`);
+    io.stdout.write(`Nothing to send. ${why}\n`);
     return ExitCode.ok;
   }
   // The flush takes over from a lingering drainer, and sends what waits out a retry delay.
@@ -40,8 +37,8 @@ export async function flushTelemetry(options: FlushOptions): Promise<number> {
       throw unusableSpoolFolder(spoolDir, error);
     })) ?? 0;
   const progress =
-    options.stderr.isTTY === true && options.outputFormat === 'text'
-      ? progressBar(options.stderr, due)
+    (io.stderr as { isTTY?: boolean }).isTTY === true && options.outputFormat === 'text'
+      ? progressBar(io.stderr, due)
       : undefined;
   const deadline = performance.now() + options.timeoutMs;
   let summary: DrainSummary;
@@ -51,7 +48,7 @@ export async function flushTelemetry(options: FlushOptions): Promise<number> {
       endpoint: state.endpoint.url,
       apiKey,
       deadlineMs: Math.max(0, deadline - performance.now()),
-      env: options.env,
+      env: io.env,
       ...(progress ? { onProgress: progress.update } : {}),
     }).catch((error: unknown) => {
       throw unusableSpoolFolder(spoolDir, error);
@@ -75,12 +72,12 @@ export async function flushTelemetry(options: FlushOptions): Promise<number> {
     ok,
   };
   if (options.outputFormat === 'json') {
-    options.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     const dropped = Object.entries(summary.dropped)
       .map(([reason, count]) => `${count} ${reason.replace(/_/g, ' ')}`)
       .join(', ');
-    options.stdout.write(
+    io.stdout.write(
       `Sent ${summary.sent} event(s)` +
         `${dropped === '' ? '' : `, dropped ${dropped}`}` +
         `, ${summary.left} left` +
@@ -91,7 +88,7 @@ export async function flushTelemetry(options: FlushOptions): Promise<number> {
         summary.stoppedBecause === 'empty'
           ? THROTTLED_EXPLANATION
           : STOP_EXPLANATIONS[summary.stoppedBecause];
-      options.stdout.write(`Not everything was sent: ${why}\n`);
+      io.stdout.write(`Not everything was sent: ${why}\n`);
     }
   }
   return ok ? ExitCode.ok : ExitCode.failure;

@@ -2,76 +2,62 @@
 // prompt version, so they are not asked again), and say plainly when a stronger rule (an
 // administrator's policy, DO_NOT_TRACK, CI, ...) still decides otherwise. The Go dr's key
 // `disable-telemetry` is kept in step, so both programs reading the file agree.
-import {
-  CONSENT_PROMPT_VERSION,
-  consentChanges,
-  DrError,
-  type DrPaths,
-  ExitCode,
-  updateConfig,
-} from '@dr/shared';
+import { CONSENT_PROMPT_VERSION, consentChanges, DrError, ExitCode, updateConfig } from '@dr/shared';
 import { stopRunningDrainer } from '@dr/spooler';
-import { readTelemetryState } from '../start-telemetry.ts';
-import { withExistingSpool } from './local-state.ts';
+import type { CommandIO } from '../../datarobot/command-io.ts';
+import { readTelemetryState } from '../../telemetry/start-telemetry.ts';
+import { pathsOf, withExistingSpool } from './local-state.ts';
 
 /** The Go dr's opt-out key, at the top of the same drconfig.yaml. */
 const GO_OPT_OUT_KEY = 'disable-telemetry';
 
-export interface ConsentOptions {
-  readonly paths: DrPaths;
-  readonly env: NodeJS.ProcessEnv;
-  readonly disableFlag: boolean;
-  readonly stdout: NodeJS.WritableStream;
-}
-
-export async function enableTelemetry(options: ConsentOptions): Promise<number> {
+export async function enableTelemetry(io: CommandIO): Promise<number> {
+  const paths = pathsOf(io);
   // The user's own opt-outs (flag, DO_NOT_TRACK, DATAROBOT_CLI_DISABLE_TELEMETRY) rank above the
   // policy and would hide it: ask what decides without them.
-  const { DO_NOT_TRACK, DATAROBOT_CLI_DISABLE_TELEMETRY, ...envWithoutOptOuts } = options.env;
-  const before = await readTelemetryState(options.paths, envWithoutOptOuts, false, false);
+  const { DO_NOT_TRACK, DATAROBOT_CLI_DISABLE_TELEMETRY, ...envWithoutOptOuts } = io.env;
+  const before = await readTelemetryState(paths, envWithoutOptOuts, false, false);
   if (before.decision.reason === 'policy') {
     throw new DrError(
       'TELEMETRY_LOCKED',
-      `Telemetry is locked off by your administrator (${options.paths.policyFile}); it cannot be enabled.`,
+      `Telemetry is locked off by your administrator (${paths.policyFile}); it cannot be enabled.`,
       { exitCode: ExitCode.failure },
     );
   }
-  await updateConfig(options.paths.configFile, [
+  await updateConfig(paths.configFile, [
     ...consentChanges(true, 'command', new Date(), CONSENT_PROMPT_VERSION),
     { path: ['telemetry', 'disabled_reason'], value: undefined },
     { path: [GO_OPT_OUT_KEY], value: false },
   ]);
-  const after = await readTelemetryState(options.paths, options.env, options.disableFlag, false);
-  options.stdout.write('Telemetry enabled. Thank you: this helps DataRobot improve dr.\n');
+  const after = await readTelemetryState(paths, io.env, io.disableTelemetry === true, false);
+  io.stdout.write('Telemetry enabled. Thank you: this helps DataRobot improve dr.\n');
   if (!after.decision.recordThisRun) {
-    options.stdout.write(
-      `Your choice is stored, but telemetry stays off here: ${after.decision.explanation}\n`,
-    );
+    io.stdout.write(`Your choice is stored, but telemetry stays off here: ${after.decision.explanation}\n`);
   }
   return 0;
 }
 
-export async function disableTelemetry(
-  options: ConsentOptions & { readonly reason: string | undefined },
-): Promise<number> {
-  await updateConfig(options.paths.configFile, [
+export async function disableTelemetry(io: CommandIO, reason: string | undefined): Promise<number> {
+  io.telemetry.stopRecording();
+  const paths = pathsOf(io);
+  await updateConfig(paths.configFile, [
     ...consentChanges(false, 'command', new Date(), CONSENT_PROMPT_VERSION),
     // Kept on this machine only: nothing reads it to send.
-    { path: ['telemetry', 'disabled_reason'], value: options.reason },
+    { path: ['telemetry', 'disabled_reason'], value: reason },
     { path: [GO_OPT_OUT_KEY], value: true },
   ]);
-  const { spoolDir } = options.paths;
+  const { spoolDir } = paths;
   // A drainer already running would go on sending what is pending: it is stopped first.
   const outcome = await withExistingSpool(spoolDir, async (spool) => ({
     stopped: await stopRunningDrainer(spoolDir, spool, undefined, { veto: true }),
     pending: spool.depth().events,
   }));
-  options.stdout.write(
+  io.stdout.write(
     'Telemetry disabled: nothing is recorded or sent from now on, and no background process starts.\n',
   );
   const pending = outcome?.pending ?? 0;
   if (pending > 0) {
-    options.stdout.write(
+    io.stdout.write(
       outcome?.stopped === false
         ? `${pending} event(s) recorded earlier wait in ${spoolDir}; a background drainer did not stop in time and may still send some; \`dr self telemetry reset\` deletes them.\n`
         : `${pending} event(s) recorded earlier wait in ${spoolDir} and will not be sent; \`dr self telemetry reset\` deletes them.\n`,

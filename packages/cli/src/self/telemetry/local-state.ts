@@ -2,8 +2,15 @@
 // opened only if it already exists (looking never creates it), the session file is read as is.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SPOOL_FILE_NAME } from '@dr/shared';
+import { type DrPaths, SPOOL_FILE_NAME } from '@dr/shared';
+import { resolvePaths } from '@dr/shared/paths';
 import { openSpoolSafely, type Spool } from '@dr/spooler';
+import type { CommandIO } from '../../datarobot/command-io.ts';
+
+/** Where this run's files are: the config --config names, the spool, the policy file. */
+export function pathsOf(io: CommandIO): DrPaths {
+  return resolvePaths({ configFlag: io.configFlag, env: io.env });
+}
 
 /**
  * Runs `use` on the spool if one exists (awaiting it, so the spool stays open while it waits);

@@ -3,19 +3,16 @@
 // identity caches are removed, and the device id (if there was one) is replaced by a new random
 // one, so nothing recorded before can be linked to what comes after.
 import { rmSync } from 'node:fs';
-import { type DrPaths, isValidDeviceId, newDeviceId, readConfig, updateConfig } from '@dr/shared';
+import { isValidDeviceId, newDeviceId, readConfig, updateConfig } from '@dr/shared';
 import { Spool, stopRunningDrainer } from '@dr/spooler';
-import { telemetrySettings } from '../telemetry-settings.ts';
-import { withExistingSpool } from './local-state.ts';
+import type { CommandIO } from '../../datarobot/command-io.ts';
+import { telemetrySettings } from '../../telemetry/telemetry-settings.ts';
+import { pathsOf, withExistingSpool } from './local-state.ts';
 
-export interface ResetOptions {
-  readonly paths: DrPaths;
-  readonly env: NodeJS.ProcessEnv;
-  readonly stdout: NodeJS.WritableStream;
-}
-
-export async function resetTelemetry(options: ResetOptions): Promise<number> {
-  const settings = telemetrySettings(options.paths, options.env);
+export async function resetTelemetry(io: CommandIO): Promise<number> {
+  io.telemetry.stopRecording();
+  const paths = pathsOf(io);
+  const settings = telemetrySettings(paths, io.env);
   // A running drainer is stopped first: it would send, or give back, rows being deleted.
   const deleted =
     (await withExistingSpool(settings.spoolDir, async (spool) => {
@@ -29,13 +26,11 @@ export async function resetTelemetry(options: ResetOptions): Promise<number> {
   for (const file of [settings.sessionFile, settings.identityFile, settings.configCacheFile]) {
     removeIfPresent(file);
   }
-  const hadDeviceId = isValidDeviceId(readConfig(options.paths.configFile).telemetry?.device_id);
+  const hadDeviceId = isValidDeviceId(readConfig(paths.configFile).telemetry?.device_id);
   if (hadDeviceId) {
-    await updateConfig(options.paths.configFile, [
-      { path: ['telemetry', 'device_id'], value: newDeviceId() },
-    ]);
+    await updateConfig(paths.configFile, [{ path: ['telemetry', 'device_id'], value: newDeviceId() }]);
   }
-  options.stdout.write(
+  io.stdout.write(
     `Telemetry reset: ${deleted} pending event(s) deleted` +
       (setAside > 0 ? `, ${setAside} set-aside spool file(s) removed` : '') +
       (hadDeviceId ? ', and this machine has a new random device id.\n' : '.\n'),
