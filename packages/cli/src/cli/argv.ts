@@ -3,7 +3,7 @@
 // the global options (read anywhere before `--` and taken off the line).
 import { commandTree } from './command-tree.ts';
 import type { CommandEntry, GlobalOptions } from './context.ts';
-import { fieldOf, GLOBAL_OPTIONS } from './global-options.ts';
+import { fieldOf, GLOBAL_OPTIONS, NO_GLOBAL_OPTIONS } from './global-options.ts';
 
 /** The words of `args` before a `--` separator. */
 export function wordsBeforeSeparator(args: readonly string[]): readonly string[] {
@@ -97,32 +97,21 @@ export interface SplitLine {
   readonly bareBefore: string[];
 }
 
-type BooleanGlobal =
-  | 'debug'
-  | 'verbose'
-  | 'disableTelemetry'
-  | 'skipCertificateCheck'
-  | 'skipAuth'
-  | 'forceInteractive';
-type ValueGlobal = 'config' | 'caCert';
-
-const BOOLEAN_GLOBALS = new Map<string, BooleanGlobal>();
-const VALUE_GLOBALS = new Map<string, ValueGlobal>();
+type Field = keyof GlobalOptions;
+const BOOLEAN_GLOBALS = new Map<string, Field>();
+const VALUE_GLOBALS = new Map<string, Field>();
 /** Short names of the boolean global options (`v`, `k`), which may come in a batch (`-vk`). */
-const SHORT_BOOLEAN_GLOBALS = new Map<string, BooleanGlobal>();
+const SHORT_BOOLEAN_GLOBALS = new Map<string, Field>();
 /** The global options that take a value, every name. */
 export const VALUE_GLOBAL_NAMES = new Set<string>();
 for (const option of GLOBAL_OPTIONS) {
   if (option.kind !== 'command') continue;
-  const long = option.names.at(-1)!;
-  if (option.value === undefined) {
-    const field = fieldOf(long) as BooleanGlobal;
-    BOOLEAN_GLOBALS.set(long, field);
-    for (const name of option.names) if (/^-[A-Za-z]$/.test(name)) SHORT_BOOLEAN_GLOBALS.set(name[1]!, field);
-  } else {
-    VALUE_GLOBALS.set(long, fieldOf(long) as ValueGlobal);
-    for (const name of option.names) VALUE_GLOBAL_NAMES.add(name);
+  const field = fieldOf(option.names.at(-1)!) as Field;
+  for (const name of option.names) {
+    if (option.value !== undefined) VALUE_GLOBAL_NAMES.add(name);
+    else if (/^-[A-Za-z]$/.test(name)) SHORT_BOOLEAN_GLOBALS.set(name[1]!, field);
   }
+  (option.value === undefined ? BOOLEAN_GLOBALS : VALUE_GLOBALS).set(option.names.at(-1)!, field);
 }
 
 /**
@@ -131,20 +120,12 @@ for (const option of GLOBAL_OPTIONS) {
  * `--config F`). A value option followed by nothing or by an option stays: it has no value.
  */
 export function splitGlobalOptions(args: readonly string[]): SplitLine {
-  const values: Record<ValueGlobal, string | undefined> = { config: undefined, caCert: undefined };
-  const flags: Record<BooleanGlobal, boolean> = {
-    debug: false,
-    verbose: false,
-    disableTelemetry: false,
-    skipCertificateCheck: false,
-    skipAuth: false,
-    forceInteractive: false,
-  };
-  const setOnLine = new Set<keyof GlobalOptions>();
+  const globals: Record<string, unknown> = { ...NO_GLOBAL_OPTIONS };
+  const setOnLine = new Set<Field>();
   const rest: string[] = [];
   const bareBefore: string[] = [];
-  const setFlag = (field: BooleanGlobal, on: boolean) => {
-    flags[field] = on;
+  const set = (field: Field, value: unknown) => {
+    globals[field] = value;
     setOnLine.add(field);
   };
   let index = 0;
@@ -156,19 +137,17 @@ export function splitGlobalOptions(args: readonly string[]): SplitLine {
     const valued = VALUE_GLOBALS.get(equals === -1 ? arg : arg.slice(0, equals));
     const next = args[index + 1];
     if (flag !== undefined) {
-      setFlag(flag, !arg.startsWith('--no-'));
+      set(flag, !arg.startsWith('--no-'));
     } else if (valued !== undefined && equals !== -1) {
-      values[valued] = arg.slice(equals + 1);
-      setOnLine.add(valued);
+      set(valued, arg.slice(equals + 1));
     } else if (valued !== undefined && next !== undefined && !next.startsWith('-')) {
-      values[valued] = next;
-      setOnLine.add(valued);
+      set(valued, next);
       index += 1;
     } else if (
       /^-[A-Za-z]+$/.test(arg) &&
       [...arg.slice(1)].every((letter) => SHORT_BOOLEAN_GLOBALS.has(letter))
     ) {
-      for (const letter of arg.slice(1)) setFlag(SHORT_BOOLEAN_GLOBALS.get(letter)!, true);
+      for (const letter of arg.slice(1)) set(SHORT_BOOLEAN_GLOBALS.get(letter)!, true);
     } else {
       rest.push(arg);
       continue;
@@ -178,9 +157,8 @@ export function splitGlobalOptions(args: readonly string[]): SplitLine {
       bareBefore.push(previous);
   }
   rest.push(...args.slice(index));
-  const globals: GlobalOptions = { ...values, ...flags };
   const given = [...setOnLine]
     .filter((field) => globals[field] !== false && globals[field] !== undefined)
     .map((field) => field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`));
-  return { globals, setOnLine, given, rest, bareBefore };
+  return { globals: globals as unknown as GlobalOptions, setOnLine, given, rest, bareBefore };
 }

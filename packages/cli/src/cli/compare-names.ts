@@ -1,10 +1,6 @@
-// How help sorts categories and commands: the order of clipanion's own
-// `a.localeCompare(b, 'en', { usage: 'sort', caseFirst: 'upper' })`, without loading ICU's
-// collation data (about 10 ms on the first comparison, more than the rest of `dr --help`) for
-// the names dr has. In printable ASCII, the root collation puts space first, then '-', then
-// digits, then letters regardless of case; case decides only between texts equal but for it,
-// upper case first. A comparison that turns on anything else (other punctuation, a tab or line
-// break, text that is not ASCII) is left to ICU. (clipanion's category names end in a line break.)
+// How help sorts categories and commands: the order of clipanion's `localeCompare(b, 'en',
+// { usage: 'sort', caseFirst: 'upper' })` without loading ICU's collation data, for printable
+// ASCII: space, '-', digits, then letters regardless of case (upper first on a tie); else ICU.
 
 const COLLATION = { usage: 'sort', caseFirst: 'upper' } as const;
 const ASCII_TEXT = /^[\t\n\x20-\x7e]*$/;

@@ -1,25 +1,14 @@
-// What every command receives besides its options: the standard streams and environment of
-// this run (tests replace them), the telemetry recorder, and what the runner needs to learn
-// back from the command.
+// What every command receives besides its options: this run's streams and environment (tests
+// replace them), the telemetry recorder, and what the runner learns back from the command.
 import type { EventProperties, EventType } from '@dr/shared';
 import type { BaseContext, CommandClass } from 'clipanion';
 
-/**
- * Records the command's domain events (auth_*, template_*, …) with properties declared in the
- * shared event schema. Never throws and never waits: an event is one INSERT into the spool, or
- * nothing at all when telemetry is off.
- */
+/** Records the command's domain events (declared in the event schema); never throws nor waits. */
 export interface CommandTelemetry {
-  /**
-   * The session and device ids of this run when telemetry records (for the X-DataRobot-CLI-*
-   * headers of DataRobot requests); undefined when it is off.
-   */
+  /** This run's session and device ids for the X-DataRobot-CLI-* headers; undefined when off. */
   readonly ids: { readonly sessionId: number; readonly deviceId: string } | undefined;
   record<T extends EventType>(eventType: T, properties: EventProperties<T>): void;
-  /**
-   * Records nothing more in this run and starts no drainer: for the commands that change
-   * telemetry itself (disable, reset), so the user's choice holds from that moment.
-   */
+  /** Records nothing more and starts no drainer (disable, reset: the choice holds at once). */
   stopRecording(): void;
 }
 
@@ -53,11 +42,9 @@ export interface DrContext extends BaseContext {
 }
 
 /**
- * Whether a person can be asked something: stdin and stderr are both terminals (questions are
- * written to stderr, so stdout stays the command's output), and DATAROBOT_CLI_NON_INTERACTIVE
- * does not say otherwise (the Go dr's variable for automation: `1`, `true`, `yes`…). The one test
- * every prompt decision uses. stderr is asked first: reading a context's stdin creates it, which
- * costs milliseconds.
+ * Whether a person can be asked something (the one test every prompt uses): stderr, where
+ * questions go, and stdin are terminals, and DATAROBOT_CLI_NON_INTERACTIVE is not on. stderr
+ * is asked first: reading stdin creates it.
  */
 export function isInteractive(streams: {
   readonly stdin: NodeJS.ReadableStream;
@@ -71,7 +58,7 @@ export function isInteractive(streams: {
   );
 }
 
-/** DATAROBOT_CLI_NON_INTERACTIVE is on: the words the Go dr takes (`1`, `t`, `true`, `y`, `yes`), any case. */
+/** DATAROBOT_CLI_NON_INTERACTIVE is on, in the Go dr's words (`1`, `true`, `yes`…, any case). */
 export function isNonInteractiveRun(env: Readonly<Record<string, string | undefined>>): boolean {
   const value = env.DATAROBOT_CLI_NON_INTERACTIVE?.trim().toLowerCase();
   return value !== undefined && ['1', 't', 'true', 'y', 'yes', 'on'].includes(value);

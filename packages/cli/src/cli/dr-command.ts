@@ -5,56 +5,38 @@ import { DrError, ExitCode } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { isEnum } from 'typanion';
 import type { DrContext, GlobalOptions } from './context.ts';
-
-const NO_GLOBAL_OPTIONS: GlobalOptions = {
-  config: undefined,
-  debug: false,
-  verbose: false,
-  disableTelemetry: false,
-  skipCertificateCheck: false,
-  caCert: undefined,
-  skipAuth: false,
-  forceInteractive: false,
-};
+import { NO_GLOBAL_OPTIONS, OUTPUT_FORMATS } from './global-options.ts';
 
 export abstract class DrCommand extends Command<DrContext> {
-  // The global options (global-options.ts) are read off the line by the runner, not declared.
-  /** --config: the settings file this line names, if any. */
+  // The global options (global-options.ts), read off the line by the runner.
   get config(): string | undefined {
     return this.globalOptions.config;
   }
 
-  /** --debug: show stacks and telemetry diagnostics. */
   get debug(): boolean {
     return this.globalOptions.debug;
   }
 
-  /** --verbose: say more about what is being done. */
   get verbose(): boolean {
     return this.globalOptions.verbose;
   }
 
-  /** --disable-telemetry: record nothing in this run. */
   get disableTelemetry(): boolean {
     return this.globalOptions.disableTelemetry;
   }
 
-  /** -k, --skip-certificate-check: do not verify DataRobot's TLS certificate. */
   get skipCertificateCheck(): boolean {
     return this.globalOptions.skipCertificateCheck;
   }
 
-  /** --ca-cert: a PEM file of CA certificates to trust too. */
   get caCert(): string | undefined {
     return this.globalOptions.caCert;
   }
 
-  /** --skip-auth: the Go dr's "skip authentication checks"; `dr auth login` refuses under it. */
   get skipAuth(): boolean {
     return this.globalOptions.skipAuth;
   }
 
-  /** --force-interactive: accepted as by the Go dr; dr keeps no wizard state, so it changes nothing. */
   get forceInteractive(): boolean {
     return this.globalOptions.forceInteractive;
   }
@@ -99,6 +81,6 @@ export abstract class DrCommand extends Command<DrContext> {
 export function outputFormatOption() {
   return Option.String('--output-format', 'text', {
     description: 'Print text for people or json for programs (text|json)',
-    validator: isEnum(['text', 'json'] as const),
+    validator: isEnum(OUTPUT_FORMATS),
   });
 }

@@ -3,6 +3,18 @@
 // On every command's path, so it is plain constants and imports only a type.
 import type { GlobalOptions } from './context.ts';
 
+/** A line without global options. */
+export const NO_GLOBAL_OPTIONS: GlobalOptions = {
+  config: undefined,
+  debug: false,
+  verbose: false,
+  disableTelemetry: false,
+  skipCertificateCheck: false,
+  caCert: undefined,
+  skipAuth: false,
+  forceInteractive: false,
+};
+
 export interface GlobalOption {
   /** Every name, the short one first (`-h`, `--help`). */
   readonly names: readonly string[];

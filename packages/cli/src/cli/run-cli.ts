@@ -17,7 +17,7 @@ import {
   optionsDeclaredBy,
 } from './create-cli.ts';
 import { EnvironmentValueError, globalOptionsHelp, globalsWithEnvironment } from './global-options.ts';
-import { optionLeftWithoutValue, outputFormatTakenOff, usageErrorText } from './usage-errors.ts';
+import { lineWithoutGlobals, optionLeftWithoutValue, usageErrorText } from './usage-errors.ts';
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
   const split = splitGlobalOptions(argv);
@@ -45,11 +45,9 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   const given = [...split.given];
   try {
     if (lineProblem !== undefined) throw lineProblem;
-    const withoutOutputFormat = await outputFormatTakenOff(cli, args);
-    if (withoutOutputFormat !== undefined) {
-      args = withoutOutputFormat;
-      given.push('output-format');
-    }
+    const parsed = await lineWithoutGlobals(cli, args);
+    if (parsed.length < args.length) given.push('output-format');
+    args = parsed;
     command = cli.process(args, context);
     usageError = optionLeftWithoutValue(cli, command, split.bareBefore);
     if (usageError !== undefined) command = undefined;

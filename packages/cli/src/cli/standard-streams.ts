@@ -1,9 +1,6 @@
-// The standard streams of a dr run, without paying for them up front. Node creates
-// process.stdin/stdout/stderr on first use, and creating one loads the tty, net and stream
-// modules: a third of `dr self version`'s start-up. So output goes to the file descriptor with
-// a synchronous write (what Node's own stdout does on Linux for files, pipes and terminals),
-// stdin is created only when something reads it, and "is this a terminal" asks the kernel
-// before loading tty.
+// The standard streams of a dr run, without paying for them up front (creating Node's loads
+// tty, net and stream): output is written to the file descriptor synchronously, stdin is made
+// on first read, and "is this a terminal" asks the kernel before loading tty.
 import { fstatSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { DrError } from '@dr/shared';
@@ -30,12 +27,9 @@ function outputFailure(error: unknown): DrError {
 }
 
 /**
- * Writes to stdout or stderr directly. A reader that closes the pipe early (`dr --help | head
- * -1`) already has what it wanted: dr exits at once, quietly and with 0, so `set -o pipefail`
- * scripts do not fail. A descriptor left non-blocking by another program (EAGAIN) is handed to
- * Node's stream for the rest of the run, which waits for the reader. So is one whose events
- * someone listens to (readline, for a prompt). Output that cannot be written otherwise (a full
- * disk) is the command's failure, OUTPUT_UNWRITABLE; stderr that cannot be is left unsaid.
+ * Writes to stdout or stderr directly. A closed pipe (`dr --help | head -1`) ends dr quietly
+ * with 0. On EAGAIN (a non-blocking descriptor), or once someone listens for events (readline),
+ * Node's stream takes over. Output that cannot be written is OUTPUT_UNWRITABLE; stderr is let go.
  */
 export class FdWriter {
   readonly #fd: 1 | 2;
@@ -73,8 +67,6 @@ export class FdWriter {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EPIPE') process.exit(0);
         if (code === 'EAGAIN') return this.#useStream().write(bytes.subarray(written), done as WriteCallback);
-        // stderr that takes nothing (2>/dev/full) leaves nowhere to say anything: the exit code
-        // still tells. Output that cannot be written is the command's failure.
         if (this.#fd === 2) return true;
         throw outputFailure(error);
       }
@@ -82,8 +74,6 @@ export class FdWriter {
     return this.#stream.write(chunk, done as WriteCallback);
   }
 
-  // Listening for events (readline listens for 'resize') needs Node's stream: from then on,
-  // writes go through it too, so they stay in order.
   on(event: string, listener: (...args: unknown[]) => void): this {
     this.#useStream().on(event, listener);
     return this;
@@ -117,9 +107,8 @@ export class FdWriter {
 }
 
 /**
- * The context a real run starts with: this process's environment, stdout and stderr written
- * directly, stdin and the color depth found out on first use. The getters survive clipanion's copies of the
- * context (patches/clipanion@3.2.1.patch makes them copy property descriptors).
+ * The context of a real run: stdout and stderr written directly, stdin and the color depth
+ * found out on first use (the patched clipanion copies the getters, not their values).
  */
 export function processContext(): DrContext {
   return Object.defineProperties(

@@ -1,6 +1,6 @@
 // Where dr corrects clipanion's reading of a line: the global options come off before it parses
-// (argv.ts), so an option left without its value is found here, `--output-format` is checked
-// for the commands that do not declare it, and an error on a line naming no command is one line.
+// (argv.ts), so an option left without its value is found here, and `--output-format` checked;
+// an error on a line that names no command is one line.
 import type { Cli, Command, CommandClass } from 'clipanion';
 import { commandNamedBy, VALUE_GLOBAL_NAMES, wordsBeforeSeparator } from './argv.ts';
 import type { DrContext } from './context.ts';
@@ -44,26 +44,26 @@ export function optionLeftWithoutValue(
 }
 
 /**
- * `--output-format` on a line whose command does not declare it, or that names none: taken off,
- * its value checked, as the Go dr's persistent flag is accepted by every command. Undefined when
- * the line has none, or its command declares it.
+ * The global options clipanion does not see: one left on the line has no value (it comes off
+ * only with one); `--output-format` on a command that does not declare it is checked and taken
+ * off, as the Go dr's persistent flag is accepted by every command. Returns the line to parse.
  */
-export async function outputFormatTakenOff(
-  cli: Cli<DrContext>,
-  args: readonly string[],
-): Promise<string[] | undefined> {
+export async function lineWithoutGlobals(cli: Cli<DrContext>, args: string[]): Promise<string[]> {
   const line = wordsBeforeSeparator(args);
+  const valueless = line.find((word) => VALUE_GLOBAL_NAMES.has(word));
   const at = line.findIndex((word) => word === '--output-format' || word.startsWith('--output-format='));
-  if (at === -1) return undefined;
+  if (valueless === undefined && at === -1) return args;
   let usage: string | undefined;
   for (let start = 0; start < line.length; start += 1) {
     const named = commandNamedBy(args.slice(start));
     if (named === undefined) continue;
     const declared = optionsDeclaredBy(cli, named.canonical);
-    if (declared.some((option) => option.names.includes('--output-format'))) return undefined;
+    if (valueless === undefined && declared.some((option) => option.names.includes('--output-format')))
+      return args;
     usage = cli.usage(await named.entry.load(), { colored: false });
     break;
   }
+  if (valueless !== undefined) throw missingValue(valueless, usage);
   const word = line[at]!;
   const inline = word.includes('=');
   const value = inline ? word.slice(word.indexOf('=') + 1) : line[at + 1];
@@ -75,34 +75,20 @@ export async function outputFormatTakenOff(
       usage,
     );
   }
-  const rest = [...args];
-  rest.splice(at, inline ? 1 : 2);
-  return rest;
+  return args.toSpliced(at, inline ? 1 : 2);
 }
 
 /**
- * clipanion's report of a usage error. A global option left on the line has no value (it comes
- * off only with one). On a line that names no command clipanion would list every candidate's
- * usage: one reason and where to look are said instead.
+ * clipanion's report of a usage error; on a line that names no command, where it would list every
+ * candidate's usage, one reason and where to look instead.
  */
 export function usageErrorText(cli: Cli<DrContext>, error: unknown, args: readonly string[]): string {
   const text = cli.error(error, { colored: false });
+  if (commandNamedBy(args) !== undefined) return text;
   const [first = ''] = text.split('\n', 1);
-  const label = first.slice(0, first.indexOf(': ') + 2);
-  const valueless = wordsBeforeSeparator(args).find((word) => VALUE_GLOBAL_NAMES.has(word));
-  const missing =
-    valueless === undefined ? undefined : `${label}Not enough arguments to option ${valueless}.`;
-  if (commandNamedBy(args) !== undefined) {
-    if (missing === undefined) return text;
-    const lines = text.split('\n');
-    const usage =
-      lines.find((line) => line.startsWith('$ ')) ??
-      lines.find((line) => /^ +0\. /.test(line))?.replace(/^ +0\. /, '$ ');
-    return usage === undefined ? `${missing}\n` : `${missing}\n\n${usage}\n`;
-  }
-  let reason = missing ?? first;
   // "Command not found; did you mean (one of):", "Cannot find which to pick amongst …:"
-  if (missing === undefined && first.endsWith(':'))
-    reason = `${label}No command matches \`dr ${args.join(' ')}\`.`;
+  const reason = first.endsWith(':')
+    ? `${first.slice(0, first.indexOf(': ') + 2)}No command matches \`dr ${args.join(' ')}\`.`
+    : first;
   return `${reason}\nRun \`dr --help\` to see every command.\n`;
 }
