@@ -38,24 +38,19 @@ export function commandNamedBy(args: readonly string[]): NamedCommand | undefine
   return best;
 }
 
-/** The words before a command's last that name a group alone (`auth`, `template`, `self telemetry`). */
-const GROUP_PATHS: readonly string[] = [
+/** The words before a command's last, which name a group (`auth`, `template`, `self telemetry`). */
+export const GROUP_PATHS: readonly string[][] = [
   ...new Set(
     commandTree.flatMap((entry) =>
       entry.paths.flatMap((path) => path.slice(1).map((_, end) => path.slice(0, end + 1).join(' '))),
     ),
   ),
-];
+].map((path) => path.split(' '));
 
 /** A line that asks for a list of commands: nothing, a help flag alone, or a group alone. */
 export function isListLine(args: readonly string[]): boolean {
   if (args.length === 0 || (args.length === 1 && isHelpFlag(args[0]!))) return true;
-  return GROUP_PATHS.includes(args.join(' '));
-}
-
-/** The paths a list command answers to: the groups alone. */
-export function groupPaths(): string[][] {
-  return GROUP_PATHS.map((path) => path.split(' '));
+  return GROUP_PATHS.some((path) => path.length === args.length && matchPath(args, path));
 }
 
 /** The commands of the group a first word names (`dr auth`, `dr template`), or all of them. */
@@ -67,9 +62,8 @@ export function commandsOfGroup(first: string | undefined): readonly CommandEntr
 }
 
 /**
- * The line clipanion parses. On a line whose first words name no command, `--help` after a group
- * comes off (`dr auth --help` is the group's list), and `--help` among a command's path words asks
- * for that command's help (`dr auth --help logout`); options before a command's path stay.
+ * The line clipanion parses: on a line that names no command, `--help` after a group comes off
+ * (`dr auth --help`), and `--help` among path words moves after them (`dr auth --help logout`).
  */
 export function lineToParse(words: string[]): string[] {
   if (commandNamedBy(words) !== undefined) return words;
@@ -115,9 +109,8 @@ for (const option of GLOBAL_OPTIONS) {
 }
 
 /**
- * Reads the global options before a `--` and takes them off the line: the boolean ones, their
- * `--no-` forms and batches of short names (`-vk`), and those with a value (`--config=F`,
- * `--config F`). A value option followed by nothing or by an option stays: it has no value.
+ * Takes the global options before a `--` off the line: flags (`--no-` forms, batches as `-vk`)
+ * and options with a value (`--config=F`, `--config F`; with no value it stays on the line).
  */
 export function splitGlobalOptions(args: readonly string[]): SplitLine {
   const globals: Record<string, unknown> = { ...NO_GLOBAL_OPTIONS };

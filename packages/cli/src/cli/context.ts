@@ -42,9 +42,8 @@ export interface DrContext extends BaseContext {
 }
 
 /**
- * Whether a person can be asked something (the one test every prompt uses): stderr, where
- * questions go, and stdin are terminals, and DATAROBOT_CLI_NON_INTERACTIVE is not on. stderr
- * is asked first: reading stdin creates it.
+ * Whether a person can be asked something (every prompt asks this): stderr and stdin are
+ * terminals (stderr first: reading stdin creates it), and DATAROBOT_CLI_NON_INTERACTIVE is off.
  */
 export function isInteractive(streams: {
   readonly stdin: NodeJS.ReadableStream;

@@ -4,20 +4,16 @@
 import { buildInfo, ExitCode } from '@dr/shared';
 import { Builtins, Cli, Command, type CommandClass, Option } from 'clipanion';
 import { type DeclaredOption, declaredOptions } from '../telemetry/command-facts.ts';
-import { commandNamedBy, commandsOfGroup, groupPaths, isListLine } from './argv.ts';
+import { commandNamedBy, commandsOfGroup, GROUP_PATHS, isListLine } from './argv.ts';
 import { loadCommands } from './command-tree.ts';
 import { compareNames } from './compare-names.ts';
 import type { DrContext } from './context.ts';
 import { globalOptionsHelp } from './global-options.ts';
 import { isTerminal } from './standard-streams.ts';
 
-/**
- * `dr`, `dr --help`, and a group alone (`dr self`): the list of commands; a group followed by a
- * word that is no command of it is an unknown command. It declares no option (the runner takes
- * the global ones off), as options on each of its paths would make `dr --help` slower.
- */
+/** `dr`, `dr --help`, a group alone (`dr self`): the list of commands. It declares no option. */
 export class ListCommandsCommand extends Command<DrContext> {
-  static override paths = [Command.Default, ['-h'], ['--help'], ...groupPaths()];
+  static override paths = [Command.Default, ['-h'], ['--help'], ...GROUP_PATHS];
   rest = Option.Rest();
   async execute(): Promise<number> {
     let list: string;
@@ -53,9 +49,8 @@ export async function listingCli(path: readonly string[]): Promise<Cli<DrContext
 }
 
 /**
- * The CLI for `args`: the command whose path the line starts with; `dr --version` alone, the
- * version builtin; a list line, the list command. Any other line registers the group it names
- * (or every command) with both, for "unknown command", suggestions and options before a path.
+ * The CLI for `args`: the command the line names, or the version builtin, or the list command;
+ * else the group it names (or all) with both, for suggestions and options before a path.
  */
 export async function createCli(args: readonly string[] = []): Promise<Cli<DrContext>> {
   const cli = newCli();
@@ -105,6 +100,6 @@ export function loadFailureText(error: unknown, debug: boolean): string {
   return `Error: dr could not load its commands: ${firstLine} (reinstall dr)\n${stack}`;
 }
 
-export function messageOf(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

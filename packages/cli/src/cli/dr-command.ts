@@ -12,31 +12,24 @@ export abstract class DrCommand extends Command<DrContext> {
   get config(): string | undefined {
     return this.globalOptions.config;
   }
-
   get debug(): boolean {
     return this.globalOptions.debug;
   }
-
   get verbose(): boolean {
     return this.globalOptions.verbose;
   }
-
   get disableTelemetry(): boolean {
     return this.globalOptions.disableTelemetry;
   }
-
   get skipCertificateCheck(): boolean {
     return this.globalOptions.skipCertificateCheck;
   }
-
   get caCert(): string | undefined {
     return this.globalOptions.caCert;
   }
-
   get skipAuth(): boolean {
     return this.globalOptions.skipAuth;
   }
-
   get forceInteractive(): boolean {
     return this.globalOptions.forceInteractive;
   }

@@ -3,18 +3,6 @@
 // On every command's path, so it is plain constants and imports only a type.
 import type { GlobalOptions } from './context.ts';
 
-/** A line without global options. */
-export const NO_GLOBAL_OPTIONS: GlobalOptions = {
-  config: undefined,
-  debug: false,
-  verbose: false,
-  disableTelemetry: false,
-  skipCertificateCheck: false,
-  caCert: undefined,
-  skipAuth: false,
-  forceInteractive: false,
-};
-
 export interface GlobalOption {
   /** Every name, the short one first (`-h`, `--help`). */
   readonly names: readonly string[];
@@ -24,64 +12,31 @@ export interface GlobalOption {
   readonly description: string;
   /** Where else the same setting comes from (environment variables), for help. */
   readonly alsoFrom?: string;
-  /**
-   * `command`: read by the runner; `output`: declared by the commands that print data, checked
-   * and taken off by the runner for the others; `help`: clipanion's; `alone`: a line of its own.
-   */
+  /** `command`: read by the runner; `output`: declared where there is data, else checked by the
+   * runner; `help`: clipanion's; `alone`: a line of its own (`dr --version`). */
   readonly kind: 'command' | 'output' | 'help' | 'alone';
 }
 
+/** An option the runner reads, also set by its DATAROBOT_CLI_<KEY> variable (`=true` for a flag). */
+function commandOption(names: string[], description: string, value?: string, orElse = ''): GlobalOption {
+  const variable = `${environmentNameOf(names.at(-1)!)}${value === undefined ? '=true' : ''}`;
+  return { names, description, alsoFrom: `${variable}${orElse}`, kind: 'command', ...(value && { value }) };
+}
+
 export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
-  {
-    names: ['--config'],
-    value: '<file>',
-    description: 'Read and write settings in this file instead of drconfig.yaml',
-    alsoFrom: 'DATAROBOT_CLI_CONFIG',
-    kind: 'command',
-  },
-  {
-    names: ['--debug'],
-    description: 'Show stack traces and telemetry diagnostics',
-    alsoFrom: 'DATAROBOT_CLI_DEBUG=true',
-    kind: 'command',
-  },
-  {
-    names: ['-v', '--verbose'],
-    description: 'Say more about what is being done',
-    alsoFrom: 'DATAROBOT_CLI_VERBOSE=true',
-    kind: 'command',
-  },
-  {
-    names: ['--disable-telemetry'],
-    description: 'Send no usage telemetry for this run',
-    alsoFrom: 'DATAROBOT_CLI_DISABLE_TELEMETRY=true or DO_NOT_TRACK=1',
-    kind: 'command',
-  },
-  {
-    names: ['-k', '--skip-certificate-check'],
-    description: "Do not verify DataRobot's TLS certificate (insecure)",
-    alsoFrom: 'DATAROBOT_CLI_SKIP_CERTIFICATE_CHECK=true',
-    kind: 'command',
-  },
-  {
-    names: ['--ca-cert'],
-    value: '<file>',
-    description: 'Trust the CA certificates in this PEM file too',
-    alsoFrom: 'DATAROBOT_CLI_CA_CERT',
-    kind: 'command',
-  },
-  {
-    names: ['--skip-auth'],
-    description: 'Skip authentication checks (login refuses)',
-    alsoFrom: 'DATAROBOT_CLI_SKIP_AUTH=true',
-    kind: 'command',
-  },
-  {
-    names: ['--force-interactive'],
-    description: 'Accepted as by the Go dr (no effect here)',
-    alsoFrom: 'DATAROBOT_CLI_FORCE_INTERACTIVE=true',
-    kind: 'command',
-  },
+  commandOption(['--config'], 'Read and write settings in this file instead of drconfig.yaml', '<file>'),
+  commandOption(['--debug'], 'Show stack traces and telemetry diagnostics'),
+  commandOption(['-v', '--verbose'], 'Say more about what is being done'),
+  commandOption(
+    ['--disable-telemetry'],
+    'Send no usage telemetry for this run',
+    undefined,
+    ' or DO_NOT_TRACK=1',
+  ),
+  commandOption(['-k', '--skip-certificate-check'], "Do not verify DataRobot's TLS certificate (insecure)"),
+  commandOption(['--ca-cert'], 'Trust the CA certificates in this PEM file too', '<file>'),
+  commandOption(['--skip-auth'], 'Skip authentication checks (login refuses)'),
+  commandOption(['--force-interactive'], 'Accepted as by the Go dr (no effect here)'),
   {
     names: ['--output-format'],
     value: '<text|json>',
@@ -91,6 +46,14 @@ export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
   { names: ['-h', '--help'], description: 'Show help for a command', kind: 'help' },
   { names: ['-V', '--version'], description: 'Show the version of dr', kind: 'alone' },
 ];
+
+/** A line without global options: every flag off, no value. */
+export const NO_GLOBAL_OPTIONS = Object.fromEntries(
+  GLOBAL_OPTIONS.filter((option) => option.kind === 'command').map((option) => [
+    fieldOf(option.names.at(-1)!),
+    option.value === undefined ? false : undefined,
+  ]),
+) as unknown as GlobalOptions;
 
 /** The values --output-format takes, as the Go dr's. */
 export const OUTPUT_FORMATS = ['text', 'json'] as const;
@@ -133,9 +96,8 @@ export class EnvironmentValueError extends Error {
 }
 
 /**
- * The global options of a line with what the environment adds, as the Go dr's viper reads it: an
- * option the line did not set comes from DATAROBOT_CLI_<KEY> (empty is unset). --config and
- * --disable-telemetry are left as the line says: their variables are read where they are used.
+ * The global options with what DATAROBOT_CLI_<KEY> adds where the line is silent, as the Go dr's
+ * viper reads it; --config's and --disable-telemetry's variables are read where they are used.
  */
 export function globalsWithEnvironment(
   globals: GlobalOptions,

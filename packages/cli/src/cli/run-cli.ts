@@ -1,21 +1,15 @@
 // The runner: reads the line, runs the command it names inside the run's telemetry (started,
 // finished, Ctrl-C) and returns the exit code. Usage errors go to stderr with exit 2, a stack
 // only under --debug. Nothing here calls process.exit but Ctrl-C: bin/dr sets the exit code.
-import { DrError, ExitCode, userOptOut } from '@dr/shared';
+import { DrError, ExitCode } from '@dr/shared';
 import type { Cli, Command } from 'clipanion';
+import { beginTelemetry } from '../telemetry/begin-telemetry.ts';
 import type { CommandFacts } from '../telemetry/command-facts.ts';
 import { factsOf, mayAskForConsent } from '../telemetry/line-facts.ts';
-import { inactiveTelemetryRun, type TelemetryRun } from '../telemetry/telemetry-run.ts';
 import { isHelpFlag, lineToParse, splitGlobalOptions, wordsBeforeSeparator } from './argv.ts';
 import { commandTree } from './command-tree.ts';
-import type { DrContext, GlobalOptions } from './context.ts';
-import {
-  createCli,
-  ListCommandsCommand,
-  loadFailureText,
-  messageOf,
-  optionsDeclaredBy,
-} from './create-cli.ts';
+import type { DrContext } from './context.ts';
+import { createCli, ListCommandsCommand, loadFailureText, optionsDeclaredBy } from './create-cli.ts';
 import { EnvironmentValueError, globalOptionsHelp, globalsWithEnvironment } from './global-options.ts';
 import { lineWithoutGlobals, optionLeftWithoutValue, usageErrorText } from './usage-errors.ts';
 
@@ -105,7 +99,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
       // Output that cannot be written (help to a full disk): said once, here, on stderr.
       unreported = error;
       exitCode = error instanceof DrError ? error.exitCode : ExitCode.failure;
-      context.stderr.write(`Error: ${messageOf(error)}\n`);
+      context.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   }
   process.off('SIGINT', onInterrupt);
@@ -118,33 +112,6 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   if (telemetry.active) telemetry.commandFinished(facts(), exitCode, failure);
   telemetry.finish();
   return exitCode;
-}
-
-/** The run's telemetry: nothing loaded when opted out (SPEC §3), and off for the run if it fails. */
-async function beginTelemetry(
-  globals: GlobalOptions,
-  context: DrContext,
-  mayAsk: () => boolean,
-): Promise<TelemetryRun> {
-  if (userOptOut(globals.disableTelemetry, context.env) !== undefined) return inactiveTelemetryRun;
-  try {
-    const [{ startTelemetry }, { resolvePaths }] = await Promise.all([
-      import('../telemetry/start-telemetry.ts'),
-      import('@dr/shared/paths'),
-    ]);
-    return await startTelemetry({
-      paths: resolvePaths({ configFlag: globals.config, env: context.env }),
-      env: context.env,
-      disableFlag: globals.disableTelemetry,
-      stdin: () => context.stdin,
-      stderr: context.stderr,
-      mayAsk: mayAsk(),
-      debug: globals.debug,
-    });
-  } catch (error) {
-    if (globals.debug) context.stderr.write(`[telemetry] off for this run: ${String(error)}\n`);
-    return inactiveTelemetryRun;
-  }
 }
 
 function interruption(): DrError {

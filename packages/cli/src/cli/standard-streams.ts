@@ -27,9 +27,8 @@ function outputFailure(error: unknown): DrError {
 }
 
 /**
- * Writes to stdout or stderr directly. A closed pipe (`dr --help | head -1`) ends dr quietly
- * with 0. On EAGAIN (a non-blocking descriptor), or once someone listens for events (readline),
- * Node's stream takes over. Output that cannot be written is OUTPUT_UNWRITABLE; stderr is let go.
+ * Writes to stdout or stderr directly. A closed pipe ends dr quietly with 0; on EAGAIN or once
+ * someone listens for events, Node's stream takes over. Unwritable stdout is OUTPUT_UNWRITABLE.
  */
 export class FdWriter {
   readonly #fd: 1 | 2;
@@ -106,10 +105,7 @@ export class FdWriter {
   }
 }
 
-/**
- * The context of a real run: stdout and stderr written directly, stdin and the color depth
- * found out on first use (the patched clipanion copies the getters, not their values).
- */
+/** The context of a real run; the patched clipanion copies its getters, not their values. */
 export function processContext(): DrContext {
   return Object.defineProperties(
     {

@@ -23,10 +23,7 @@ export function missingValue(option: string, usage: string | undefined): LineUsa
   return new LineUsageError(`Not enough arguments to option ${option}.`, usage, 'UnknownSyntaxError');
 }
 
-/**
- * An option of the parsed command that takes a value but was followed by a global option, which
- * came off the line (`dr task run --dir --debug build`): the value is missing, as clipanion says.
- */
+/** A value option followed by a global option that came off (`task run --dir --debug`). */
 export function optionLeftWithoutValue(
   cli: Cli<DrContext>,
   command: Command<DrContext>,
@@ -44,9 +41,8 @@ export function optionLeftWithoutValue(
 }
 
 /**
- * The global options clipanion does not see: one left on the line has no value (it comes off
- * only with one); `--output-format` on a command that does not declare it is checked and taken
- * off, as the Go dr's persistent flag is accepted by every command. Returns the line to parse.
+ * The line to parse: a global option left on it has no value (it comes off only with one);
+ * `--output-format`, accepted by every command as in the Go dr, is checked and taken off.
  */
 export async function lineWithoutGlobals(cli: Cli<DrContext>, args: string[]): Promise<string[]> {
   const line = wordsBeforeSeparator(args);
@@ -78,10 +74,7 @@ export async function lineWithoutGlobals(cli: Cli<DrContext>, args: string[]): P
   return args.toSpliced(at, inline ? 1 : 2);
 }
 
-/**
- * clipanion's report of a usage error; on a line that names no command, where it would list every
- * candidate's usage, one reason and where to look instead.
- */
+/** clipanion's report of a usage error; on a line that names no command, one line instead. */
 export function usageErrorText(cli: Cli<DrContext>, error: unknown, args: readonly string[]): string {
   const text = cli.error(error, { colored: false });
   if (commandNamedBy(args) !== undefined) return text;
