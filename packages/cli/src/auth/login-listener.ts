@@ -1,8 +1,6 @@
 // The local end of the browser login, as the Go dr runs it: a listener on localhost:51164 that
-// DataRobot's developer tools page redirects to with `?key=<API key>`. The first request with a
-// key gets a success page and ends the wait; requests without one are answered and ignored.
-// Promises: it listens only on the loopback interface, and it always closes (key, timeout,
-// Ctrl-C or error), so `dr` exits.
+// DataRobot redirects to with `?key=`; the first request with a key ends the wait. Promises: it
+// listens on loopback only, and always closes (key, timeout, Ctrl-C or error).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DrError, ExitCode } from '@dr/shared';

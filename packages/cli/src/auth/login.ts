@@ -1,7 +1,6 @@
-// `dr auth login`: the browser login of the Go dr. A listener waits on localhost:51164, the
-// user's browser opens `{host}/account/developer-tools?cliRedirect=true`, DataRobot redirects
-// back with `?key=`, the key is checked with `GET {endpoint}/version/`, and only then are the
-// endpoint and key stored in drconfig.yaml (mode 0600, through the one config writer).
+// `dr auth login`: the Go dr's browser login. A listener waits on localhost:51164, the browser
+// opens the developer tools page, DataRobot redirects back with `?key=`, the key is checked
+// (`GET version/`), and only then are endpoint and key stored (mode 0600, the one config writer).
 import { DrError, ExitCode, hostKind, updateConfig } from '@dr/shared';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { clientFor, resolveAccess } from '../datarobot/connect.ts';

@@ -1,7 +1,6 @@
-// Opens a URL in the user's browser without a shell: `open` on macOS, `xdg-open` elsewhere on
-// Unix, `rundll32 url.dll,FileProtocolHandler` on Windows (`start` is a cmd built-in and would
-// need a shell to parse the URL). Resolves false when no browser could be started, so the
-// caller falls back to asking the user to open the printed URL.
+// Opens a URL in the user's browser without a shell (`open`, `xdg-open`, or rundll32 on Windows,
+// where `start` would need cmd to parse the URL). Resolves false when no browser could be
+// started, so the caller asks the user to open the printed URL.
 import { spawn } from 'node:child_process';
 
 /** How long a launcher may run before we take it as having started a browser. */

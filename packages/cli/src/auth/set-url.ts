@@ -1,7 +1,6 @@
-// `dr auth set-url [url]`: which DataRobot installation dr talks to. 1, 2 and 3 are the US, EU
-// and Japan clouds; any other value must be an http(s) URL and is stored as `<origin>/api/v2`.
-// Without an argument it asks on a terminal (never without one). A stored token belongs to the
-// installation that issued it: moving to another one removes it, so it is never sent elsewhere.
+// `dr auth set-url [url]`: which DataRobot installation dr talks to (1, 2, 3: the US, EU and Japan
+// clouds; else an http(s) URL, stored as `<origin>/api/v2`). Asks only on a terminal. Moving to
+// another installation removes the stored token, so it is never sent elsewhere.
 import { ExitCode, hostKind, updateConfig } from '@dr/shared';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { resolveAccess } from '../datarobot/connect.ts';

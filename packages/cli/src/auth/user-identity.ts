@@ -1,7 +1,6 @@
-// The DataRobot user id that telemetry may send as user_id (SPEC §4), learned when a command
-// has just proven the token works (login, check): `GET /api/v2/account/info/` gives `uid`; the
-// email is never read. It is handed to telemetry's identity cache only when telemetry records
-// (off means no file is written). Best effort: a failure here never fails the command.
+// The DataRobot user id telemetry may send as user_id (SPEC §4), from `GET account/info/`'s `uid`
+// once a command has proven the token (login, check); the email is never read. Cached only when
+// telemetry records. Best effort: a failure here never fails the command.
 import { resolvePaths } from '@dr/shared';
 import type { DataRobotClient } from '../datarobot/client.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';

@@ -1,7 +1,6 @@
-// The settings dr runs with, each with where it came from. The DataRobot pair follows the Go dr:
-// DATAROBOT_ENDPOINT (or DATAROBOT_API_ENDPOINT) and DATAROBOT_API_TOKEN win over the config
-// file's `endpoint` and `token`. The one place that decides this; commands never read env
-// variables for it themselves.
+// The settings dr runs with, each with where it came from: DATAROBOT_ENDPOINT (or
+// DATAROBOT_API_ENDPOINT) and DATAROBOT_API_TOKEN win over drconfig.yaml, as in the Go dr. The one
+// place that decides this; commands never read those variables themselves.
 import { type DrConfig, readConfig, resolvePaths } from '@dr/shared';
 
 export type SettingSource = 'environment' | 'config' | 'default' | 'flag' | 'unset';

@@ -1,7 +1,6 @@
-// What the implementation of a command gets from its command class: the streams, environment,
-// config flag, telemetry recorder and, for commands that talk to DataRobot, the TLS options and
-// telemetry ids. One shape for every area (auth, templates, dotenv, task, self), so the command
-// files stay a few lines long.
+// What a command's implementation gets from its class (commandIO(this)), one shape for every
+// area: streams, environment, config flag, telemetry, and for DataRobot calls the TLS options,
+// the telemetry ids and the X-DataRobot-Api-Consumer-Trace.
 
 import type { CommandEntry, CommandTelemetry, DrContext } from '../cli/context.ts';
 import { apiConsumerTrace, type TelemetryIds } from './request-headers.ts';
@@ -42,7 +41,7 @@ export function commandIO(command: CommandIOSource): CommandIO {
   return {
     configFlag: command.config,
     env: context.env,
-    // A getter: creating stdin costs milliseconds, and most commands never read or ask anything.
+    // A getter: stdin is created on first read (standard-streams.ts).
     get stdin() {
       return context.stdin;
     },

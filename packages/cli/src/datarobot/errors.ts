@@ -1,7 +1,6 @@
-// What can go wrong talking to DataRobot, each as one line that says what to do, with a stable
-// code and an exit code scripts can rely on: 3 for credentials (missing, rejected, forbidden),
-// 4 for DataRobot or the network to it (404, 5xx, timeouts, unreachable, TLS), 5 for local
-// configuration (no URL configured, an unreadable CA file).
+// What can go wrong talking to DataRobot, each one line that says what to do, with a stable code
+// and exit code: 3 credentials (missing, rejected, forbidden), 4 DataRobot or the network to it
+// (404, 5xx, timeouts, TLS), 5 local configuration (no URL, an unreadable CA file).
 import { DrError, ExitCode } from '@dr/shared';
 
 export class DataRobotError extends DrError {

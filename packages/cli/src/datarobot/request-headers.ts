@@ -1,9 +1,6 @@
-// The headers every DataRobot API request carries (SPEC §4), built in this one place: who is
-// calling (User-Agent, version, platform), the API consumer tracking headers of the Go dr and
-// the Python SDK (X-DataRobot-Api-Consumer, X-DataRobot-Api-Consumer-Trace: which command made
-// the request; both left out when DATAROBOT_API_CONSUMER_TRACKING_ENABLED is false) and, only
-// when telemetry is on, the telemetry session and device, so DataRobot can join its logs to the
-// CLI's journeys.
+// The headers every DataRobot API request carries (SPEC §4), built in this one place: User-Agent,
+// the Go dr's API consumer tracking headers (off under DATAROBOT_API_CONSUMER_TRACKING_ENABLED
+// =false) and, only when telemetry is on, its session and device ids.
 import { buildInfo } from '@dr/shared';
 
 /** The telemetry ids of this run; given only when telemetry is on. */

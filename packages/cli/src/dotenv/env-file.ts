@@ -1,7 +1,6 @@
-// .env files as applications read them (the dotenv conventions): `KEY=value`, optional
-// `export `, single- or double-quoted values, `#` comments. Reading keeps every line, so an
-// update changes only the lines of the keys it sets and leaves the rest byte for byte. A file
-// that cannot be read or written is a DrError with a stable code (for scripts and error_type).
+// .env files as applications read them (dotenv conventions: `KEY=value`, `export `, quotes, `#`).
+// Every line is kept, so an update changes only the lines of the keys it sets. A file that
+// cannot be read or written is a DrError with a stable code.
 import { existsSync, readFileSync } from 'node:fs';
 import { DrError, writeFileAtomic } from '@dr/shared';
 

@@ -1,8 +1,6 @@
-// Questions asked on a terminal with node:readline, for the commands that may ask (dotenv setup,
-// auth set-url, templates setup). Prompts go to stderr so stdout stays the command's output.
-// Promises: nothing is asked unless stdin and stderr are terminals (isInteractive; the caller
-// gets a clear error instead);
-// secrets are never echoed; Ctrl-C is an interruption (exit 130) and end of input a cancellation.
+// Questions on a terminal (node:readline, to stderr) for the commands that may ask. Promises:
+// nothing is asked unless isInteractive (the caller gets a clear error instead); secrets are
+// never echoed; Ctrl-C is an interruption (exit 130), end of input a cancellation.
 import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { DrError, ExitCode } from '@dr/shared';

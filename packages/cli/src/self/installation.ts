@@ -1,7 +1,6 @@
-// How the running dr was installed, read from where its files are, and the command that puts
-// another version in the same place. Promises: a global npm install is updated in its own prefix
-// (`npm install --global --prefix <prefix>`), a global pnpm install by pnpm; a source checkout,
-// a project's dependency or an npx run is never updated, and says what to do instead.
+// How the running dr was installed, read from where its files are, and the command that updates
+// it in place (npm in its own prefix, or pnpm). A source checkout, a project's dependency or an
+// npx run is never updated, and says what to do instead.
 import { basename, dirname, posix, win32 } from 'node:path';
 
 /** The name dr is published under on npm. */

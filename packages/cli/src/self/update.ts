@@ -1,9 +1,6 @@
-// `dr self update`: asks the npm registry (`GET <registry>/<package>/latest`) for the newest
-// version and, when it is newer, installs it with the package manager that installed dr (npm
-// into its own prefix, or pnpm), after asking on a terminal (default yes) or with --yes.
-// Promises: nothing is installed without a yes; with no terminal and no --yes it prints the
-// command to run and exits 2; --check only tells. DR_UPDATE_REGISTRY_URL (a mirror, or a test
-// fake) is asked and handed on to the package manager as --registry.
+// `dr self update`: asks the npm registry (or DR_UPDATE_REGISTRY_URL) for the newest version and
+// installs it with the package manager that installed dr. Promises: nothing is installed without
+// a yes (a terminal's, or --yes); with neither it prints the command and exits 2; --check only tells.
 import type { SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,6 @@
-// One run's telemetry: builds each event (schema-checked and scrubbed by @dr/shared), writes it
-// into the spool with one INSERT, and at the end hands the sending to a detached drainer.
-// Promises: never throws into the command, never prints unless debug is on, never waits on
-// the network. The spool (and better-sqlite3) is opened only when the first event is recorded.
+// One run's telemetry: each event built by @dr/shared, written with one INSERT (the spool opened
+// at the first), and at the end the sending handed to a detached drainer. Promises: never throws
+// into the command, never prints unless debug is on, never waits on the network.
 import { homedir, release, userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {

@@ -1,8 +1,6 @@
-// The telemetry part of drconfig.yaml, read without parsing YAML on every run. A JSON copy in
-// the spool folder is trusted while the config file keeps the same identity (device, inode,
-// size, mtime, ctime) and the copy is of this format; anything else parses the YAML again. The
-// copy holds no secret and no path: the token is kept only as a fingerprint.
-// Promises: never throws; an unreadable config is reported, never guessed at.
+// The telemetry part of drconfig.yaml without parsing YAML on every run: a JSON copy trusted while
+// the file keeps its identity (device, inode, size, times) and the copy's format. The copy holds
+// no secret and no path. Never throws; an unreadable config is reported, never guessed at.
 import { readFileSync, statSync } from 'node:fs';
 import { goConfigOptsOut, isFalsyEnv, isTruthyEnv, type TelemetryConfig, writeFileAtomic } from '@dr/shared';
 

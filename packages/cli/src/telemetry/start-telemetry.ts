@@ -1,8 +1,6 @@
-// The start of a run's telemetry: SPEC §3 applied (through @dr/shared's decideTelemetry) to this
-// run's flags, environment, policy file, config and terminal; the first-run prompt or notice;
-// then the ids every event carries. Loaded only when no opt-out flag or variable was given, so
-// an opted-out run opens no file. Never throws: a fault means an inactive run. Ctrl-C at the
-// consent prompt is no fault: it ends the process there, like Ctrl-C anywhere.
+// The start of a run's telemetry: SPEC §3 (decideTelemetry) applied to this run, the first-run
+// prompt or notice, then the ids every event carries. Loaded only when not opted out. Never
+// throws (a fault is an inactive run); Ctrl-C at the prompt ends the process there.
 import { readFileSync, statSync } from 'node:fs';
 import {
   CONSENT_PROMPT_VERSION,
@@ -38,7 +36,7 @@ export interface TelemetryStartInput {
   readonly paths: DrPaths;
   readonly env: NodeJS.ProcessEnv;
   readonly disableFlag: boolean;
-  /** stdin, created on first use (creating it costs milliseconds; most runs never need it). */
+  /** stdin, created on first read (standard-streams.ts). */
   readonly stdin: () => NodeJS.ReadableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** Whether this command line may show the first-run prompt or notice (not for help, say). */
@@ -114,7 +112,7 @@ export async function startTelemetry(input: TelemetryStartInput): Promise<Teleme
     if (input.debug) input.stderr.write(`[telemetry] ${line}\n`);
   };
   try {
-    // Creating stdin (and loading tty) costs milliseconds: only asked when no choice is stored.
+    // Only asked when no choice is stored: it creates stdin.
     let interactive: boolean | undefined;
     const onTerminal = () => {
       interactive ??= isInteractive({

@@ -1,7 +1,6 @@
-// `dr self telemetry enable|disable`: store the user's choice in drconfig.yaml (with the current
-// prompt version, so they are not asked again), and say plainly when a stronger rule (an
-// administrator's policy, DO_NOT_TRACK, CI, ...) still decides otherwise. The Go dr's key
-// `disable-telemetry` is kept in step, so both programs reading the file agree.
+// `dr self telemetry enable|disable`: stores the choice in drconfig.yaml (with the prompt version,
+// and the Go dr's `disable-telemetry` key in step), and says when a stronger rule (policy,
+// DO_NOT_TRACK, CI, ...) still decides otherwise.
 import { CONSENT_PROMPT_VERSION, consentChanges, DrError, ExitCode, updateConfig } from '@dr/shared';
 import { stopRunningDrainer } from '@dr/spooler';
 import type { CommandIO } from '../../datarobot/command-io.ts';

@@ -1,7 +1,6 @@
-// `dr self telemetry flush`: send every pending event now, in the foreground, with a progress bar
-// on a terminal, then a summary (sent, dropped with reasons, left, next retry). Events waiting
-// out a retry delay are sent too; only devices Amplitude throttled keep their hold. A background
-// drainer is asked to stop first and the flush takes over. Exit 1 when any event is left unsent.
+// `dr self telemetry flush`: sends every pending event now, in the foreground (a background drainer
+// is asked to stop first), then a summary; only devices Amplitude throttled keep their hold.
+// Exit 1 when any event is left unsent.
 import { DrError, ExitCode } from '@dr/shared';
 import { type DrainProgress, type DrainSummary, drain, heldDevices, stopRunningDrainer } from '@dr/spooler';
 import type { CommandIO } from '../../datarobot/command-io.ts';

@@ -1,7 +1,6 @@
-// `dr self telemetry reset`: the right to be forgotten on this machine. Every pending event is
-// deleted, also those in spool files once moved aside (corrupt, newer, unsafe), the session and
-// identity caches are removed, and the device id (if there was one) is replaced by a new random
-// one, so nothing recorded before can be linked to what comes after.
+// `dr self telemetry reset`: the right to be forgotten on this machine. Every pending event (also in
+// spool files moved aside) and the session and identity caches are deleted, and the device id is
+// replaced, so nothing recorded before can be linked to what comes after.
 import { rmSync } from 'node:fs';
 import { isValidDeviceId, newDeviceId, readConfig, updateConfig } from '@dr/shared';
 import { Spool, stopRunningDrainer } from '@dr/spooler';
