@@ -59,7 +59,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AmplitudeEvent } from '@dr/shared';
 import Database from 'better-sqlite3';
-import { DROPPED_REPORT_PATTERN, reportedCounts } from '../drainer/dropped-report.ts';
+import {
+  DROPPED_REPORT_PATTERN,
+  type DroppedCounts,
+  type DropReason,
+  reportedCounts,
+} from './dropped-report.ts';
 import { keptForProcess, pragma, pragmaValue } from './native-objects.ts';
 import { migrateSpoolSchema, UnusableSpoolFile } from './schema.ts';
 import { isCorruption, SpoolError, toSpoolError } from './spool-error.ts';
@@ -106,8 +111,7 @@ export interface SpooledEvent {
   json: string;
 }
 
-export type DropReason = 'max_events' | 'max_bytes' | 'max_age' | 'rejected' | 'too_large' | 'over_quota';
-export type DroppedCounts = Partial<Record<DropReason, number>>;
+export type { DroppedCounts, DropReason };
 
 export interface SpoolDepth {
   events: number;

@@ -11,7 +11,7 @@ import type { AmplitudeEvent } from '@dr/shared';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drain } from '../../src/drainer/drainer.ts';
-import { DROPPED_EVENT_TYPE } from '../../src/drainer/dropped-report.ts';
+import { DROPPED_EVENT_TYPE } from '../../src/spool/dropped-report.ts';
 import { Spool } from '../../src/spool/spool.ts';
 import { API_KEY, type FakeAmplitude, makeEvent, startFakeAmplitude, tempDir } from './fixtures.ts';
 
