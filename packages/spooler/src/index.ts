@@ -57,6 +57,7 @@ export {
   type SpoolErrorCode,
   type SpooledEvent,
   type SpoolOptions,
+  withExistingSpool,
 } from './spool/spool.ts';
 export {
   DEFAULT_TIMEOUT_MS,

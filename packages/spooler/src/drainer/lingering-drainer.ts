@@ -4,7 +4,7 @@
 // busy loop. While it lingers, commands see its lock and spawn nothing, and their close pays no
 // WAL checkpoint (this connection stays open). It exits at once when disable, reset or flush
 // raise the stop request, on SIGTERM, or when the lock is lost; it never outlives maxLifetimeMs.
-import { Spool } from '../spool/spool.ts';
+import { Spool, withExistingSpool } from '../spool/spool.ts';
 import { type DrainOptions, type DrainSummary, drainPass } from './drainer.ts';
 import {
   clearDrainerSpawnClaim,
@@ -205,13 +205,9 @@ function writeState(spool: Spool, state: DrainerState | undefined): void {
 }
 
 function dueWithoutLock(options: LingerOptions): boolean {
-  let spool: Spool | undefined;
   try {
-    spool = Spool.open({ dir: options.spoolDir });
-    return spool.hasDue();
+    return withExistingSpool(options.spoolDir, (spool) => spool.hasDue()) ?? false;
   } catch {
     return false;
-  } finally {
-    spool?.close();
   }
 }

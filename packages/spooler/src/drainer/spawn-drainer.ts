@@ -5,7 +5,7 @@
 // Never throws: it answers why it did or did not start one.
 // The flags and MALLOC_ARENA_MAX keep the drainer under its 60 MiB RSS target (SPEC §6); they are
 // part of how it ships, so tests and benchmarks start it with them too.
-import { openSpoolSafely } from '../spool/spool.ts';
+import { withExistingSpool } from '../spool/spool.ts';
 import {
   claimDrainerSpawn,
   clearDrainerSpawnClaim,
@@ -89,7 +89,7 @@ export const DRAINER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX:
 export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerResult {
   try {
     if (isDrainerLockHeld(options.spoolDir)) return { spawned: false, reason: 'drainer-running' };
-    const looked = options.spool ? lookAt(options.spool) : lookInSpool(options.spoolDir);
+    const looked = options.spool ? lookAt(options.spool) : withExistingSpool(options.spoolDir, lookAt);
     if (looked === undefined) return { spawned: false, reason: 'spool-unavailable' };
     const { due } = looked;
     const veto = options.vetoSeen ?? looked.veto;
@@ -148,14 +148,4 @@ function lookAt(spool: NonNullable<SpawnDrainerOptions['spool']>): {
   // A spool that cannot say gives no value: the drainer then takes whatever it finds.
   const veto = spool.getMeta === undefined ? undefined : (spool.getMeta(DRAINER_VETO_META_KEY) ?? '0');
   return { due: spool.hasDue(), veto };
-}
-
-function lookInSpool(spoolDir: string): ReturnType<typeof lookAt> | undefined {
-  const spool = openSpoolSafely({ dir: spoolDir });
-  if (spool === undefined) return undefined;
-  try {
-    return lookAt(spool);
-  } finally {
-    spool.close();
-  }
 }

@@ -653,6 +653,27 @@ export function openSpoolSafely(
   }
 }
 
+/**
+ * `use(spool)` on the spool in `spoolDir` if there is one, closing it after (after the promise
+ * settles, when `use` returns one); undefined when there is no spool file or it cannot be opened.
+ * Never creates a spool: for readers (status, flush, the drainer's last look).
+ */
+export function withExistingSpool<T>(spoolDir: string, use: (spool: Spool) => T): T | undefined {
+  if (!existsSync(spoolFilePath(spoolDir))) return undefined;
+  const spool = openSpoolSafely({ dir: spoolDir });
+  if (spool === undefined) return undefined;
+  let result: T;
+  try {
+    result = use(spool);
+  } catch (error) {
+    spool.close();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(() => spool.close()) as T;
+  spool.close();
+  return result;
+}
+
 /** Opens `file`, moving it aside once (and starting afresh) if it is corrupt or too new. */
 function connect(file: string, settings: Settings): { db: Database.Database; identity: SpoolFileIdentity } {
   for (let attempt = 0; ; attempt += 1) {
