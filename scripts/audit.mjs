@@ -27,7 +27,8 @@ async function registryProblem(registry) {
     );
     return response.ok ? undefined : `its advisory endpoint answered ${response.status}`;
   } catch (error) {
-    const cause = error?.cause?.code ?? error?.name ?? 'error';
+    const failure = /** @type {{ cause?: { code?: string }, name?: string } | undefined} */ (error);
+    const cause = failure?.cause?.code ?? failure?.name ?? 'error';
     return `it did not answer within ${TIMEOUT_MS / 1000} s (${cause})`;
   }
 }

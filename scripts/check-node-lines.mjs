@@ -76,7 +76,7 @@ for (const line of lines) {
     });
     outcome = { line, version, ok: run.status === 0 };
   } catch (error) {
-    console.error(`Error: ${error.message}`);
+    console.error(`Error: ${/** @type {Error} */ (error).message}`);
     outcome = { line, version: '?', ok: false };
   }
   results.push({ ...outcome, seconds: Math.round((Date.now() - started) / 1000) });

@@ -94,10 +94,12 @@ function printJourney(ingested, runOf) {
     `\nJourney of session ${sessionId} (${events.length} of ${ingested.length} events; ` +
       `device ${ordered[0].device_id.slice(0, 8)}…${user ? `; user_id ${user} from the login on` : ''})`,
   );
+  /** @type {Array<{ run: any, events: any[] }>} */
   const groups = [];
   for (const event of ordered) {
     const run = runOf.get(event.insert_id);
-    if (groups.at(-1)?.run === run) groups.at(-1).events.push(event);
+    const last = groups.at(-1);
+    if (last !== undefined && last.run === run) last.events.push(event);
     else groups.push({ run, events: [event] });
   }
   const rows = groups.map(({ run, events: group }) => [

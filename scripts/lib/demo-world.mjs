@@ -45,6 +45,7 @@ exit 0
 export async function startDemoWorld(workspace) {
   const { startFakeAmplitude, startFakeDataRobot, createTemplateRepository, fakeTemplate } = workspace;
   const home = mkdtempSync(join(tmpdir(), 'dr-demo-'));
+  /** @type {{ home: string, closers: Array<() => Promise<unknown>> }} */
   const world = { home, closers: [] };
   try {
     const ingestedAt = new Map();
