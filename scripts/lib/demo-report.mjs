@@ -1,8 +1,6 @@
-// What `pnpm demo` prints: the session as it runs (one line per dr process), then what the fake
-// Amplitude received (events by type, the journey of the session, latency from a command's exit
-// to ingestion, totals) and the verdict. A "run" is what ./dr-process.mjs returns for one dr
-// process, with the demo's `phase` ('online', 'flaky', 'offline', 'back'), the exit code it
-// `expect`s and a `note`.
+// What `pnpm demo` prints: each dr process as it runs, then what the fake Amplitude received, the
+// journey, latency from a command's exit to ingestion, totals and the verdict. A "run" is what
+// ./dr-process.mjs returns, with the demo's `phase`, the exit code it `expect`s and a `note`.
 import { isDeepStrictEqual } from 'node:util';
 import { drainerLogLines, spoolDepth } from './demo-world.mjs';
 import { clip, median, seconds, table } from './text-table.mjs';

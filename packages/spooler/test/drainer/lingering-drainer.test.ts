@@ -1,8 +1,6 @@
-// The drainer that lingers (#14, #18): as the separate process the CLI starts, it keeps the lock
-// and its connection while idle, sends what later commands enqueue without a new process, exits
-// when its idle window passes, and stops at once (keeping the events) when disable, reset or
-// flush raise the stop request, even in the middle of a request. Plus the spawn claim that lets
-// one command of a burst start it, and the lock path that only a folder can hold.
+// The drainer that lingers (#14, #18), as the process the CLI starts: it sends what later commands
+// enqueue without a new process, exits when its idle window passes, and stops at once, keeping the
+// events, when disable, reset or flush ask. Plus the spawn claim and the lock only a folder holds.
 import type { ChildProcess } from 'node:child_process';
 import {
   existsSync,
