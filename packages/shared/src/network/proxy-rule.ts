@@ -42,11 +42,6 @@ export function proxyFor(target: URL, settings: ProxySettings): URL | undefined 
   return proxy === undefined || bypassesProxy(target, settings.noProxy) ? undefined : proxy;
 }
 
-/** True when `env` names a proxy. */
-export function hasProxySetting(env: NodeJS.ProcessEnv): boolean {
-  return setting(env, 'HTTPS_PROXY') !== undefined || setting(env, 'HTTP_PROXY') !== undefined;
-}
-
 function bypassesProxy(target: URL, noProxy: readonly NoProxyEntry[]): boolean {
   // `host` keeps the brackets of an IPv6 address, as NO_PROXY writes it.
   const hostname = target.host.replace(/:\d*$/, '').toLowerCase();
