@@ -54,6 +54,7 @@ async function reportedDuration(words, runs) {
 
 try {
   for (let i = 0; i < 2; i += 1) await timeNodeRun(lineOf(1), base); // device id, config cache
+  /** @type {Record<string, Record<number, number[]>>} */
   const samples = Object.fromEntries(
     Object.keys(envs).map((mode) => [mode, Object.fromEntries(SIZES.map((n) => [n, []]))]),
   );

@@ -130,7 +130,9 @@ async function measureState(state, { warmUpAll }) {
     await sleep(state.mode === 'up' || state.mode === 'slow' ? 1000 : 0);
     const measuredSince = Date.now();
 
+    /** @type {Record<string, Array<{ ms: number, killed?: boolean }>>} */
     const samples = Object.fromEntries(APPROACHES.map((approach) => [approach.id, []]));
+    /** @type {Record<string, Array<{ ms: number, ratio: number }>>} */
     const ratios = Object.fromEntries(APPROACHES.map((approach) => [approach.id, []]));
     const retired = new Set();
     for (let round = 0; round < rounds; round += 1) {

@@ -1,8 +1,6 @@
-// `node scripts/audit.mjs`: the networked half of the dependency audit. Asks the npm registry for
-// advisories on the production dependencies (`pnpm audit --prod`) when the registry answers
-// within a few seconds; otherwise says it skipped and why, and exits 0. The offline half (sources,
-// integrity hashes, install scripts, the runtime tree, licences) runs in `pnpm test`:
-// packages/cli/test/reliability/dependency-audit.test.ts.
+// `node scripts/audit.mjs`: the networked half of the dependency audit, `pnpm audit --prod`, or a
+// line saying why it was skipped (exit 0) when the registry does not answer in a few seconds. The
+// offline half runs in `pnpm test` (packages/cli/test/reliability/dependency-audit.test.ts).
 import { spawn, spawnSync } from 'node:child_process';
 
 const TIMEOUT_MS = 5_000;
@@ -27,7 +25,8 @@ async function registryProblem(registry) {
     );
     return response.ok ? undefined : `its advisory endpoint answered ${response.status}`;
   } catch (error) {
-    const cause = error?.cause?.code ?? error?.name ?? 'error';
+    const failure = /** @type {{ cause?: { code?: string }, name?: string } | undefined} */ (error);
+    const cause = failure?.cause?.code ?? failure?.name ?? 'error';
     return `it did not answer within ${TIMEOUT_MS / 1000} s (${cause})`;
   }
 }

@@ -1,11 +1,10 @@
-// `pnpm test:node-lines [24 26 …]`: the installed-package test (packages/cli/test/install) on
-// other Node lines than the one running it. For each line it installs the registry's `node`
-// package (the official binary and headers) into a cache folder, then runs the test with
-// DR_TEST_NODE and DR_TEST_NODEDIR set: the packed dr is installed with npm run by that Node,
-// better-sqlite3 built against its headers, and dr started, recording and draining there. The
-// same run checks that dr from this workspace, whose addon was built for the Node that set it
-// up, still runs on that line with telemetry saying why in one --debug line.
-// Needs the npm registry for the first run of each line; later runs use the cache.
+// `pnpm test:node-lines [24 26 …]`: the installed-package test (packages/cli/test/install) on other
+// Node lines, each installed from the registry's `node` package into a cache folder (the network
+// is needed on a line's first run only), the test run with DR_TEST_NODE and DR_TEST_NODEDIR.
+//
+// It checks: the packed dr installs with that Node's npm, builds better-sqlite3 against its
+// headers, starts, records and drains; and dr from this workspace, whose addon was built for
+// another Node, still runs there with telemetry saying why in one --debug line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -76,7 +75,7 @@ for (const line of lines) {
     });
     outcome = { line, version, ok: run.status === 0 };
   } catch (error) {
-    console.error(`Error: ${error.message}`);
+    console.error(`Error: ${/** @type {Error} */ (error).message}`);
     outcome = { line, version: '?', ok: false };
   }
   results.push({ ...outcome, seconds: Math.round((Date.now() - started) / 1000) });

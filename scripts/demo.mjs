@@ -1,10 +1,10 @@
-// `pnpm demo`: dr's telemetry end to end, on this machine, in under a minute. In a throw-away
-// home it starts the fake Amplitude and the fake DataRobot (packages/testkit), runs a realistic
-// session of `dr` commands as child processes (a login, templates, .env, tasks, failures, and an
-// offline stretch in which the collector refuses connections), waits for the background drainer,
-// and prints what the collector received. Exits 0 only if every event dr recorded arrived exactly
-// once: each command runs with DR_TELEMETRY_DEBUG=1, which prints every event as it is spooled,
-// and those events are compared by insert_id, field by field, with what the fake ingested.
+// `pnpm demo`: dr's telemetry end to end in under a minute: a realistic session of `dr` commands
+// (with an offline stretch) in a throw-away home against the testkit's fakes, then what the fake
+// Amplitude received.
+//
+// Exits 0 only if every event dr recorded arrived exactly once: each command runs with
+// DR_TELEMETRY_DEBUG=1, which prints every event as it is spooled, and those events are compared
+// by insert_id, field by field, with what the fake ingested.
 import { join } from 'node:path';
 import { loadScriptWorkspace } from '../bench/lib/workspace.mjs';
 import { printReport, sessionPrinter } from './lib/demo-report.mjs';

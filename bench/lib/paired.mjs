@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 /** Runs `variants` (name → {command, args, env}) `rounds` times, paired; returns ms samples. */
 export function timePaired(variants, { rounds = 40, warmup = 3 } = {}) {
   const names = Object.keys(variants);
+  /** @type {Record<string, number[]>} */
   const samples = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = -warmup; round < rounds; round += 1) {
     for (const name of shuffle([...names])) {

@@ -32,12 +32,12 @@ export async function startCollectorShim({ mode = 'up', latencyMs = 0 } = {}) {
       );
     });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
   // Refusing: the port was ours a moment ago and nothing listens on it now.
   const close = () =>
     new Promise((resolve) => {
-      server.close(() => resolve());
+      server.close(() => resolve(undefined));
       server.closeAllConnections();
     });
   if (mode === 'refuse') await close();

@@ -9,7 +9,7 @@ const body = amplitudeBody();
 await new Promise((resolve) => {
   const deadline = setTimeout(() => {
     upload.destroy();
-    resolve();
+    resolve(undefined);
   }, FLUSH_TIMEOUT_MS);
   const upload = request(`${collectorUrl}/2/httpapi`, {
     method: 'POST',
@@ -17,7 +17,7 @@ await new Promise((resolve) => {
   });
   const done = () => {
     clearTimeout(deadline);
-    resolve();
+    resolve(undefined);
   };
   upload.on('response', (response) => response.resume().on('end', done));
   upload.on('error', done);

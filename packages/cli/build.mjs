@@ -1,13 +1,6 @@
-// Bundles dr for a fast start, in two passes. First esbuild bundles the sources as ES modules
-// with code splitting: dist/dr.js (the CLI) and dist/drainer.js (the detached drainer, which
-// loads nothing of the CLI); heavy modules reached through dynamic import() become separate
-// chunks, loaded only by the commands that need them. Then each file is rewritten as CommonJS
-// (esbuild cannot split CommonJS output itself): Node starts a CommonJS program without its ES
-// module loader, which costs more than the rest of `dr self version`. Source maps follow both
-// passes. Last, dr runs a few typical command lines to record V8's code cache beside each file
-// (bin/dr). better-sqlite3's JavaScript is bundled too; only its native addon
-// stays outside, loaded by path (spool.ts). Build facts (version, commit, date, the Amplitude
-// API key from DR_AMPLITUDE_API_KEY) are compiled in as __DR_BUILD__.
+// Bundles dr for a fast start: esbuild's ES module pass with code splitting (dist/dr.js, the
+// drainer's dist/drainer.js, lazy chunks), each file rewritten as CommonJS, the start-up pack and
+// V8's code cache recorded (docs/architecture.md, Start-up). Build facts go in as __DR_BUILD__.
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -25,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 // bin/dr is CommonJS without an extension: require, not import.
+/** @type {typeof import('../../scripts/typecheck/bin-dr.cjs')} */
 const { STARTUP_PACK, startupPack } = createRequire(import.meta.url)('./bin/dr');
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -103,6 +97,7 @@ try {
   const files = readdirSync(esm).filter((file) => file.endsWith('.js'));
   // import.meta.url becomes the file's URL, worked out when read; only files that use it get the getter.
   const usesImportMeta = (file) => readFileSync(join(esm, file), 'utf8').includes('import.meta');
+  /** @type {import('esbuild').BuildOptions} */
   const commonjs = {
     outdir: dist,
     bundle: false,
@@ -188,12 +183,14 @@ function recordCodeCache() {
   };
   const recorder = join(here, 'scripts/record-code-cache.cjs');
   try {
-    for (const [line, env] of [
+    /** @type {Array<[string[], NodeJS.ProcessEnv]>} */
+    const lines = [
       [['--help'], off],
       [['self', 'version'], off],
       [['self', 'version'], on],
       [['self', 'version'], on],
-    ]) {
+    ];
+    for (const [line, env] of lines) {
       execFileSync(process.execPath, [recorder, ...line], { env, cwd: home, stdio: 'ignore' });
     }
   } finally {

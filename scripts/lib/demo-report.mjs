@@ -1,8 +1,6 @@
-// What `pnpm demo` prints: the session as it runs (one line per dr process), then what the fake
-// Amplitude received (events by type, the journey of the session, latency from a command's exit
-// to ingestion, totals) and the verdict. A "run" is what ./dr-process.mjs returns for one dr
-// process, with the demo's `phase` ('online', 'flaky', 'offline', 'back'), the exit code it
-// `expect`s and a `note`.
+// What `pnpm demo` prints: each dr process as it runs, then what the fake Amplitude received, the
+// journey, latency from a command's exit to ingestion, totals and the verdict. A "run" is what
+// ./dr-process.mjs returns, with the demo's `phase`, the exit code it `expect`s and a `note`.
 import { isDeepStrictEqual } from 'node:util';
 import { drainerLogLines, spoolDepth } from './demo-world.mjs';
 import { clip, median, seconds, table } from './text-table.mjs';
@@ -94,10 +92,12 @@ function printJourney(ingested, runOf) {
     `\nJourney of session ${sessionId} (${events.length} of ${ingested.length} events; ` +
       `device ${ordered[0].device_id.slice(0, 8)}…${user ? `; user_id ${user} from the login on` : ''})`,
   );
+  /** @type {Array<{ run: any, events: any[] }>} */
   const groups = [];
   for (const event of ordered) {
     const run = runOf.get(event.insert_id);
-    if (groups.at(-1)?.run === run) groups.at(-1).events.push(event);
+    const last = groups.at(-1);
+    if (last !== undefined && last.run === run) last.events.push(event);
     else groups.push({ run, events: [event] });
   }
   const rows = groups.map(({ run, events: group }) => [

@@ -1,8 +1,6 @@
-// The world the demo's user lives in, all local and thrown away at the end: a home folder (with
-// its XDG folders, drconfig.yaml and telemetry spool), the fake Amplitude and the fake DataRobot
-// from packages/testkit running in this process, an application template's git repository to
-// clone, and a stand-in for go-task's `task` binary on PATH. Nothing outside the home is written,
-// except the fakes' loopback ports.
+// The world the demo's user lives in, all local and thrown away at the end: a home folder, the
+// testkit's fake Amplitude and DataRobot in this process, a template's git repository and a
+// stand-in `task` binary. Nothing outside the home is written but the fakes' loopback ports.
 import {
   chmodSync,
   existsSync,
@@ -45,6 +43,7 @@ exit 0
 export async function startDemoWorld(workspace) {
   const { startFakeAmplitude, startFakeDataRobot, createTemplateRepository, fakeTemplate } = workspace;
   const home = mkdtempSync(join(tmpdir(), 'dr-demo-'));
+  /** @type {{ home: string, closers: Array<() => Promise<unknown>> }} */
   const world = { home, closers: [] };
   try {
     const ingestedAt = new Map();

@@ -1,7 +1,6 @@
-// Runs the built bin/dr as a child process, as a user would, and reads back what its telemetry
-// did: under DR_TELEMETRY_DEBUG=1 dr prints every event it records (`[telemetry] event {...}`,
-// exactly as it will be sent), every event it could not record, and whether it started the
-// drainer. Those lines are the demo's record of what was produced; the rest is the user's output.
+// Runs the built bin/dr as a user would, and reads back what its telemetry did from the lines
+// DR_TELEMETRY_DEBUG=1 prints (every event recorded, exactly as it will be sent, every one not
+// recorded, the drainer started or not): the demo's record of what was produced.
 import { spawn } from 'node:child_process';
 import { DR_BIN } from '../../bench/lib/workspace.mjs';
 

@@ -4,6 +4,9 @@
 /**
  * Renders `rows` (arrays of cells) under `header` (null: none), indented by two spaces. A column
  * whose header is in `right`, or whose cells are all numbers, is right-aligned.
+ * @param {string[] | null} header
+ * @param {unknown[][]} rows
+ * @param {{ right?: Array<string | undefined> }} [options]
  */
 export function table(header, rows, { right = [] } = {}) {
   const all = [...(header ? [header] : []), ...rows].map((row) => row.map((cell) => String(cell ?? '')));

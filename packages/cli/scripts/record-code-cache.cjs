@@ -1,6 +1,5 @@
 // Used by build.mjs only: runs the built dr on the command line given, then writes the V8 code
-// cache of every bundle file it loaded next to the file (dist/<file>.cache). It starts no
-// drainer: the build sends nothing, even when the line it records has telemetry on.
+// cache of every bundle file it loaded next to it (dist/<file>.cache). It starts no drainer.
 'use strict';
 
 const childProcess = require('node:child_process');
@@ -9,4 +8,6 @@ const { join } = require('node:path');
 childProcess.spawn = () => {
   throw new Error('recording the code cache starts no process');
 };
-require('../bin/dr').loadBundle(join(__dirname, '..', 'dist'), { record: true });
+/** @type {typeof import('../../../scripts/typecheck/bin-dr.cjs')} */
+const dr = require(join(__dirname, '..', 'bin', 'dr'));
+dr.loadBundle(join(__dirname, '..', 'dist'), { record: true });

@@ -3,6 +3,7 @@ export * from './config/config-file.ts';
 export * from './errors/dr-error.ts';
 export * from './fs/folder-safety.ts';
 export * from './fs/private-files.ts';
+export * from './network/proxy-rule.ts';
 export * from './paths/paths.ts';
 export * from './telemetry/amplitude-event.ts';
 export * from './telemetry/ci-detection.ts';

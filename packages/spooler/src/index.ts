@@ -29,13 +29,13 @@ export {
 } from './drainer/drainer-control.ts';
 export {
   DRAINER_LOCK_FILE,
+  DRAINER_LOCK_STALE_MS,
   type DrainerLockState,
   drainerLockPath,
   inspectDrainerLock,
   isDrainerLockHeld,
 } from './drainer/drainer-lock.ts';
 export { DRAINER_LOG_FILE, openDrainerLog } from './drainer/drainer-log.ts';
-export { buildDroppedReport, DROPPED_EVENT_TYPE } from './drainer/dropped-report.ts';
 export {
   CHILD_ENV_KEYS,
   childEnv,
@@ -45,6 +45,7 @@ export {
   type SpawnDrainerResult,
   spawnDrainerIfDue,
 } from './drainer/spawn-drainer.ts';
+export { buildDroppedReport, DROPPED_EVENT_TYPE } from './spool/dropped-report.ts';
 export {
   type DroppedCounts,
   type DropReason,
@@ -56,6 +57,7 @@ export {
   type SpoolErrorCode,
   type SpooledEvent,
   type SpoolOptions,
+  withExistingSpool,
 } from './spool/spool.ts';
 export {
   DEFAULT_TIMEOUT_MS,

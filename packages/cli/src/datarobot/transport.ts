@@ -1,10 +1,8 @@
-// How requests to DataRobot leave the machine: directly with fetch, through the proxy the
-// environment names (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case), and with the TLS options
-// --ca-cert (trust this CA too) and --skip-certificate-check. Both go through an undici
-// dispatcher; undici is imported only when a proxy or a TLS option is set, so a plain run
-// never pays for loading it.
+// How requests to DataRobot leave the machine: directly with fetch, through the proxy @dr/shared's
+// proxyFor picks (the rule the drainer follows too), and with the TLS options --ca-cert and
+// --skip-certificate-check, through an undici dispatcher imported only when one of them is set.
 import { readFileSync } from 'node:fs';
-import { DrError, ExitCode } from '@dr/shared';
+import { DrError, ExitCode, proxyFor, proxySettings } from '@dr/shared';
 
 export interface TlsOptions {
   /** --skip-certificate-check: accept any certificate (insecure; for test installations). */
@@ -18,15 +16,6 @@ export interface Transport {
   readonly dispatcher?: object;
 }
 
-const PROXY_NAMES = ['HTTPS_PROXY', 'HTTP_PROXY'] as const;
-
-/** The proxy settings of `env`; curl's rule: the lower-case spelling wins when both are set. */
-export function proxySettings(env: NodeJS.ProcessEnv) {
-  const pick = (name: string) => nonEmpty(env[name.toLowerCase()]) ?? nonEmpty(env[name]);
-  const [httpsProxy, httpProxy] = PROXY_NAMES.map(pick);
-  return { httpsProxy, httpProxy, noProxy: pick('NO_PROXY') };
-}
-
 export async function transportFor(tls: TlsOptions, env: NodeJS.ProcessEnv): Promise<Transport> {
   const ca = tls.caCertFile === undefined ? undefined : readCaFile(tls.caCertFile);
   const skip = tls.skipCertificateCheck === true;
@@ -36,19 +25,18 @@ export async function transportFor(tls: TlsOptions, env: NodeJS.ProcessEnv): Pro
 
   const connect = { ...(ca === undefined ? {} : { ca }), ...(skip ? { rejectUnauthorized: false } : {}) };
   // undici is CommonJS: its exports object is the default export both under Node and in the
-  // bundle (where esbuild gives a split-off CommonJS chunk no named exports). undici's typing of
-  // that default leaves EnvHttpProxyAgent out, hence the cast to the module's full type.
-  const undici = (await import('undici')).default as unknown as typeof import('undici');
-  const { Agent, EnvHttpProxyAgent } = undici;
-  const dispatcher = proxied
-    ? new EnvHttpProxyAgent({
-        httpProxy: proxy.httpProxy ?? '',
-        httpsProxy: proxy.httpsProxy ?? '',
-        noProxy: proxy.noProxy ?? '',
-        connect,
-        requestTls: connect,
-      })
-    : new Agent({ connect });
+  // bundle (where esbuild gives a split-off CommonJS chunk no named exports).
+  const { Agent, Pool, ProxyAgent } = (await import('undici')).default;
+  // One pool per origin, as undici's Agent keeps; an origin the rule proxies gets a ProxyAgent.
+  const dispatcher = new Agent({
+    connect,
+    factory: (origin, options) => {
+      const via = proxyFor(new URL(origin), proxy);
+      return via === undefined
+        ? new Pool(origin, options)
+        : new ProxyAgent({ uri: via.href, connect, requestTls: connect });
+    },
+  });
   return { dispatcher };
 }
 
@@ -66,8 +54,4 @@ function readCaFile(file: string): string {
       },
     );
   }
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

@@ -1,11 +1,11 @@
 // Proxies and TLS options through undici: requests to DataRobot go through the HTTP proxy the
-// environment names, unless NO_PROXY lists the host, and --ca-cert/--skip-certificate-check
-// reach the TLS connection.
+// environment names, unless NO_PROXY lists the host (the rule is tested in @dr/shared), and
+// --ca-cert/--skip-certificate-check reach the TLS connection.
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { createTestCertificates, type FakeDataRobot, startFakeDataRobot } from '@dr/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { proxySettings, transportFor } from '../../src/datarobot/transport.ts';
+import { transportFor } from '../../src/datarobot/transport.ts';
 
 let fake: FakeDataRobot;
 let proxy: Server;
@@ -38,14 +38,6 @@ afterEach(async () => {
 const proxyUrl = () => `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 
 describe('proxies', () => {
-  it('reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY in either case, lower case first', () => {
-    expect(proxySettings({ HTTPS_PROXY: 'http://a', https_proxy: 'http://b', NO_PROXY: 'x' })).toEqual({
-      httpsProxy: 'http://b',
-      httpProxy: undefined,
-      noProxy: 'x',
-    });
-  });
-
   it('tunnels DataRobot requests through the proxy with undici, and not for NO_PROXY hosts', async () => {
     const env = { HTTP_PROXY: proxyUrl() };
     const transport = await transportFor({}, env);
@@ -59,6 +51,23 @@ describe('proxies', () => {
     const direct = await transportFor({}, { ...env, NO_PROXY: '127.0.0.1' });
     await fetch(`${fake.endpoint}/version/`, { ...({ dispatcher: direct.dispatcher } as object) });
     expect(tunnels).toHaveLength(1);
+  });
+
+  it("routes by @dr/shared's proxy rule: a proxy without a scheme, a `*` among NO_PROXY's entries", async () => {
+    const bare = await transportFor({}, { HTTP_PROXY: proxyUrl().replace('http://', '') });
+    await fetch(`${fake.endpoint}/version/`, { ...({ dispatcher: bare.dispatcher } as object) });
+    expect(tunnels).toEqual([`127.0.0.1:${fake.port}`]);
+
+    const star = await transportFor({}, { HTTP_PROXY: proxyUrl(), NO_PROXY: 'other.example,*' });
+    await fetch(`${fake.endpoint}/version/`, { ...({ dispatcher: star.dispatcher } as object) });
+    expect(tunnels).toHaveLength(1);
+  });
+
+  it('refuses a proxy setting that is not a URL with a one-line error', async () => {
+    await expect(transportFor({}, { HTTPS_PROXY: 'http://[bad' })).rejects.toMatchObject({
+      code: 'PROXY_INVALID',
+      message: 'HTTPS_PROXY is not a URL: set it to http://host:port or unset it.',
+    });
   });
 
   it('applies --ca-cert and --skip-certificate-check through undici too', async () => {

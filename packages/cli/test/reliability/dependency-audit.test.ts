@@ -53,7 +53,6 @@ const RUNTIME_PACKAGES = [
   'napi-build-utils@2.0.0',
   'node-abi@3.104.0',
   'once@1.4.0',
-  'picocolors@1.1.1',
   'prebuild-install@7.1.3',
   'proper-lockfile@4.1.2',
   'pump@3.0.4',

@@ -1,11 +1,11 @@
-// drconfig.yaml: read it, and change it without losing anyone's edit.
+// drconfig.yaml: read it, and change it without losing anyone's edit (a proper-lockfile lock,
+// the file re-read inside it, a comment-keeping atomic rewrite at mode 0600).
+//
 // Promises: a read never writes; a missing file reads as empty; a file that is not valid YAML
-// (or not a mapping) is a ConfigError naming the file and line. A change is made under a
-// proper-lockfile lock, re-reading the file inside the lock, so two dr processes writing at
-// once both keep their change; the rewrite keeps the user's comments and is atomic, mode 0600.
-// The lock is a folder (drconfig.yaml.lock) made with mkdir: while another dr holds it, a writer
-// waits and retries (a few seconds at most); anything else standing there (a symlink, a file)
-// can never be taken, so a change fails at once with CONFIG_LOCK_UNUSABLE, saying to remove it.
+// (or not a mapping) is a ConfigError naming the file and line; two dr processes changing it at
+// once both keep their change. The lock is a folder (drconfig.yaml.lock): while another dr holds
+// it a writer retries for a few seconds; anything else standing there (a symlink, a file) is never
+// taken, and a change fails at once with CONFIG_LOCK_UNUSABLE, saying to remove it.
 import { lstatSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Document, isMap, parseDocument } from 'yaml';

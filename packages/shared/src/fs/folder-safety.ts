@@ -1,8 +1,9 @@
-// The folders that hold dr's private files. A folder dr owns (its config, data and default spool
-// folders) that already exists keeps the mode it was made with (the Go dr makes ~/.config/datarobot
-// 0755): it is tightened to 0700 if it is this user's. A folder the user named is never changed,
-// only checked: one another user owns, or others may write to (and so move the spool away), is
-// refused. On systems without user ids (Windows) neither applies.
+// The folders that hold dr's private files, checked before a file goes in them.
+//
+// Promises: a folder dr owns (config, data, default spool) that already exists is tightened to
+// 0700 if it is this user's (the Go dr makes ~/.config/datarobot 0755); a folder the user named is
+// never changed, only checked: one another user owns, or others may write to, is refused. On
+// systems without user ids (Windows) neither applies.
 import { chmodSync, lstatSync, statSync } from 'node:fs';
 import { PRIVATE_DIR_MODE } from './private-files.ts';
 

@@ -1,6 +1,6 @@
 // Where dr keeps its files, by the contract: env-paths with the app name `datarobot` and no
 // suffix, overridable by `--config` / DATAROBOT_CLI_CONFIG and DR_TELEMETRY_SPOOL_DIR.
-// Pure: reads only the environment object it is given.
+// Not pure: env-paths reads the home folder once and its variables from process.env (ENV_PATHS_KEYS).
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 
@@ -32,8 +32,7 @@ export const DEFAULT_POLICY_FILE = '/etc/datarobot/drconfig.yaml';
 
 export function resolvePaths(options: PathOptions = {}): DrPaths {
   const env = options.env ?? process.env;
-  // env-paths reads process.env; honour an explicit env object for XDG variables too.
-  const base = withEnv(env, () => envPaths('datarobot', { suffix: '' }));
+  const base = withEnvPathsKeys(env, () => envPaths('datarobot', { suffix: '' }));
   const namedConfig = nonEmpty(options.configFlag) ?? nonEmpty(env.DATAROBOT_CLI_CONFIG);
   const namedSpoolDir = nonEmpty(env.DR_TELEMETRY_SPOOL_DIR);
   const spoolDir = namedSpoolDir ?? join(base.data, 'telemetry');
@@ -53,13 +52,24 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-// env-paths reads the XDG variables when called (the home folder once, when it is loaded).
-const XDG_KEYS = ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME'] as const;
+/** What env-paths reads from process.env when called (Linux; Windows). */
+const ENV_PATHS_KEYS = [
+  'XDG_CONFIG_HOME',
+  'XDG_DATA_HOME',
+  'XDG_CACHE_HOME',
+  'XDG_STATE_HOME',
+  'APPDATA',
+  'LOCALAPPDATA',
+] as const;
 
-function withEnv<T>(env: NodeJS.ProcessEnv, run: () => T): T {
-  if (env === process.env) return run();
-  const saved = XDG_KEYS.map((key) => [key, process.env[key]] as const);
-  for (const key of XDG_KEYS) setOrDelete(key, env[key]);
+/**
+ * Runs env-paths as if process.env held `env`'s values of ENV_PATHS_KEYS: when they differ (a
+ * test's environment), they are set on process.env for the length of the call and put back.
+ */
+function withEnvPathsKeys<T>(env: NodeJS.ProcessEnv, run: () => T): T {
+  if (ENV_PATHS_KEYS.every((key) => env[key] === process.env[key])) return run();
+  const saved = ENV_PATHS_KEYS.map((key) => [key, process.env[key]] as const);
+  for (const key of ENV_PATHS_KEYS) setOrDelete(key, env[key]);
   try {
     return run();
   } finally {

@@ -1,7 +1,6 @@
-// What dr tells the user about telemetry: the consent prompt, the one-time notice shown when no
-// prompt is possible, and the `dr self telemetry info` text. Plain text; the CLI draws the box.
-// Changing what is collected means changing this text AND raising CONSENT_PROMPT_VERSION, which
-// asks everyone who said yes again (see enablement.ts).
+// What dr tells the user about telemetry: the consent prompt, the one-time notice and the
+// `dr self telemetry info` text (plain; the CLI draws the box). Changing what is collected means
+// changing this text AND raising CONSENT_PROMPT_VERSION, which asks everyone again.
 
 /** Raise when the prompt's promise changes; users whose consent is older are asked again. */
 export const CONSENT_PROMPT_VERSION = 1;

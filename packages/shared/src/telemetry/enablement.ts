@@ -1,6 +1,6 @@
-// Whether telemetry is on, and which rule said so: SPEC §3 as one pure function, so the
-// middleware, the consent prompt and `dr self telemetry status` can never disagree. Reading the
-// config, the policy file, the TTYs and ci-info is the caller's job; nothing here does I/O.
+// Whether telemetry is on, and which rule said so: SPEC §3 as one pure function, so the middleware,
+// the consent prompt and `dr self telemetry status` can never disagree. No I/O: the caller reads.
+//
 // Promises: a rule that turns telemetry off always beats every rule below it; with no API key,
 // nothing is recorded and nobody is prompted, but `status` still names a stronger "off" rule.
 import type { ConfigChange, TelemetryConfig } from '../config/config-file.ts';

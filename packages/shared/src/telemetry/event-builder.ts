@@ -1,7 +1,6 @@
-// The one place an event is made: properties checked against the tracking plan (undeclared or
-// mistyped ones stripped), every free-form string scrubbed, the common Amplitude fields filled
-// in, and a fresh insert_id fixed for the event's whole life. No `ip`; `user_id` only when it is
-// a plausible DataRobot user id (never an email).
+// The one place an event is made: properties checked against the tracking plan (others stripped),
+// every free-form string scrubbed, the common fields filled in, a fresh insert_id for the event's
+// whole life. No `ip`; `user_id` only when it is a plausible DataRobot user id (never an email).
 import { DrError } from '../errors/dr-error.ts';
 import type { AmplitudeEvent, EventPropertyValue } from './amplitude-event.ts';
 import {

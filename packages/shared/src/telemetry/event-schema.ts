@@ -1,8 +1,8 @@
 // The tracking plan as code: every event dr may send, with the only properties it may carry,
-// declared once here. Types (`EventProperties<'command_completed'>`), the runtime validator, the
-// generated docs/tracking-plan.md and the JSON Schema all derive from `EVENT_SCHEMA`, so an
-// undeclared property fails to compile, and one that slips through at run time is stripped.
-// Properties are enums, booleans, integers and short strings, never user values.
+// declared once in EVENT_SCHEMA, from which the types, the runtime validator and the docs derive.
+//
+// Promises: an undeclared property fails to compile, and one that slips through at run time is
+// stripped. Properties are enums, booleans, integers and short strings, never user values.
 import type { EventPropertyValue } from './amplitude-event.ts';
 
 /** One property's declaration. `enum` values are literals from this file, never user input. */

@@ -1,5 +1,6 @@
 // The privacy scrubber: the one place that turns a string into something safe to send. The event
 // builder runs it on every free-form string property before an event enters the spool.
+//
 // Promises: no secret, email, URL (except the three DataRobot cloud hosts, by host name only),
 // file path, IP, private host name, long hex or base64-like run, home folder or user name
 // survives; each is replaced by a <placeholder>. Plain words, enum-like values, command paths and

@@ -1,5 +1,6 @@
 // Sessions that span invocations: runs less than 30 minutes apart share a session_id (the start
 // time of the first, in ms), so Amplitude can show a user's journey across commands.
+//
 // State is a tiny JSON file `{session_id, last_seen}` replaced by atomic rename, without a lock:
 // two processes racing may each start a session in the same instant, and the last writer's
 // session is the one that continues. That costs one split journey, never a wrong event.

@@ -1,8 +1,6 @@
-// The tracking plan as documents: docs/tracking-plan.md (for people) and
-// docs/tracking-plan.schema.json (for tools), rendered from `trackingPlan()` and
-// `trackingPlanJsonSchema()` in ./event-schema.ts and nothing else. The output is deterministic
-// (declaration order, no dates), so a test can compare the committed files with a fresh render;
-// `pnpm tracking-plan` (scripts/tracking-plan.mjs) writes them.
+// The tracking plan as documents, docs/tracking-plan.md and docs/tracking-plan.schema.json,
+// rendered from ./event-schema.ts only and deterministic (declaration order, no dates), so a test
+// compares the committed files with a fresh render; `pnpm tracking-plan` writes them.
 import {
   type TrackingPlan,
   type TrackingPlanProperty,

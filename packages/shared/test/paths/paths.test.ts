@@ -33,6 +33,27 @@ describe('resolvePaths', () => {
     expect(resolvePaths({ env }).policyFile).toBe('/policy.yaml');
   });
 
+  it('writes nothing to process.env for an env that agrees with it on what env-paths reads', () => {
+    const copy = { ...process.env, DATAROBOT_CLI_DEBUG: 'true' };
+    const expected = resolvePaths({ env: process.env });
+    const original = process.env;
+    const writes: string[] = [];
+    const record = (key: string | symbol) => {
+      writes.push(String(key));
+      return true;
+    };
+    process.env = new Proxy(original, {
+      set: (_, key) => record(key),
+      deleteProperty: (_, key) => record(key),
+    });
+    try {
+      expect(resolvePaths({ env: copy })).toEqual(expected);
+    } finally {
+      process.env = original;
+    }
+    expect(writes).toEqual([]);
+  });
+
   it('leaves process.env as it was', () => {
     const before = { ...process.env };
     resolvePaths({ env: { XDG_CONFIG_HOME: '/x', XDG_DATA_HOME: '/y' } });

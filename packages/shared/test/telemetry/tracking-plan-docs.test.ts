@@ -1,6 +1,5 @@
-// The committed tracking plan (docs/tracking-plan.md and docs/tracking-plan.schema.json) is what
-// the event schema in code generates, and events as buildEvent makes them match the JSON Schema.
-// No JSON Schema validator is installed: `schemaProblems` below checks the keywords the generated
+// The committed tracking plan is what the event schema generates, and buildEvent's events match
+// its JSON Schema. With no validator installed, `schemaProblems` checks the keywords the generated
 // schema uses and refuses any other, so a new keyword cannot pass unchecked.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,11 +1,10 @@
-// How fast the drainer may send, so that no device or user ever goes over Amplitude's limits.
-// A small backlog goes through HTTP V2 (the documented default path), at most 10 events a request
-// (the Starter-plan advice) and 15 events/s per device or user against a limit of about 30/s; a
-// backlog of more than SMALL_BACKLOG_EVENTS goes through the Batch API, 250 events a request and
-// 900 events/s against a limit of 1000/s averaged over 30 s. Each device and each user has its own
-// token bucket; a request waits until every identity in it has the tokens for its events. The
-// buckets outlive a run (saved in the spool's meta, stamped with the wall clock), so drainers
-// started one after another, or killed and restarted, do not each get a fresh burst.
+// How fast the drainer may send, so that no device or user ever goes over Amplitude's limits: HTTP
+// V2 for a small backlog, the Batch API past SMALL_BACKLOG_EVENTS (the plans below carry the
+// figures), and a token bucket per device and per user.
+//
+// Promises: a request waits until every identity in it has the tokens for its events; the buckets
+// outlive a run (kept in the spool's meta, stamped with the wall clock), so drainers started one
+// after another, or killed and restarted, do not each get a fresh burst.
 import type { AmplitudeApi } from '../transport/endpoint.ts';
 
 export interface PacingPlan {
@@ -33,8 +32,7 @@ export const HTTP_V2_PLAN: PacingPlan = {
 /**
  * Sliding-window check of the worst case: burst + 30 s × rate = 1,000 + 27,000 = 28,000 events
  * in any 30 s, under the 30,000 that 1,000/s averaged over 30 s allows. Requests of 250 events
- * (the API takes 2,000) keep the drainer's memory down: a 10,000-event drain peaked ~2 MiB lower
- * than with 1,000 (median of 3), in the same ~10.2 s. The pace still holds on a link whose round
+ * (the API takes 2,000) keep the drainer's memory down; the pace still holds on a link whose round
  * trip is under 250 / 900 s ≈ 280 ms.
  */
 export const BATCH_PLAN: PacingPlan = {

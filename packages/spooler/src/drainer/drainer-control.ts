@@ -1,4 +1,6 @@
-// How commands and the lingering drainer coordinate without a lock dance:
+// How commands and the lingering drainer coordinate without a lock dance, through a claim file and
+// the spool's meta.
+//
 // - the spawn claim (`drainer.spawned`, made with O_EXCL): one command of a burst spawns, the
 //   rest see a fresh claim and do not; the drainer removes it once it holds the lock;
 // - the stop request (a counter in the spool's meta): disable, reset and flush raise it, a

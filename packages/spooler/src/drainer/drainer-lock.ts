@@ -1,7 +1,6 @@
-// The one-drainer-at-a-time lock: a proper-lockfile lock folder at `<spoolDir>/drainer.lock`, kept
-// fresh every second and stale after 5 s, so a drainer killed with SIGKILL blocks the next one
-// for a few seconds only. Only a folder is ever a lock: the CLI's one-lstat check never follows a
-// link, and a drainer moves anything else found there aside (drainer.lock.foreign-<ms>) first.
+// The one-drainer-at-a-time lock: a proper-lockfile folder `<spoolDir>/drainer.lock`, refreshed
+// every second and stale after 5 s (a SIGKILLed drainer blocks the next for seconds only). Only a
+// folder is a lock: the CLI's lstat never follows a link; anything else is moved aside first.
 import { lstatSync, renameSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_LOCK_FS } from '@dr/shared';

@@ -1,16 +1,18 @@
 // The drainer: sends the spool's due events to Amplitude until none is due or the deadline comes.
+// It never prints, only calls `log`.
+//
 // Promises: a row is deleted only after Amplitude accepted it (at-least-once; insert_id absorbs a
 // resend); one drainer per spool (a second returns 'locked' at once); the run returns before its
 // deadline, aborting a request in flight and giving its rows back; no device or user is sent
-// faster than Amplitude allows (./device-pacing.ts); it never prints, only calls `log`.
+// faster than Amplitude allows (./device-pacing.ts).
 // A crash may repeat: the request in flight (its rows are given back by the next drainer at once).
 import { type AmplitudeEvent, randomUuid } from '@dr/shared';
+import { buildDroppedReport } from '../spool/dropped-report.ts';
 import { type DropReason, openSpoolSafely, Spool, type SpooledEvent } from '../spool/spool.ts';
 import { DEFAULT_TIMEOUT_MS, requestBody, sendEvents } from '../transport/amplitude-transport.ts';
 import type { SendResult, ThrottleDetails } from '../transport/send-result.ts';
 import { BATCH_PLAN, DevicePacer, identityCounts, type PacingPlan, planForBacklog } from './device-pacing.ts';
 import { acquireDrainerLock } from './drainer-lock.ts';
-import { buildDroppedReport } from './dropped-report.ts';
 
 export type StopReason = 'empty' | 'deadline' | 'rejected' | 'backoff' | 'locked';
 

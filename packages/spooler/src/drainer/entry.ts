@@ -1,10 +1,6 @@
-// The drainer process, spawned detached by the CLI at exit as `node <bundled entry>`. Reads its
-// settings from its environment only (DR_TELEMETRY_SPOOL_DIR, DR_TELEMETRY_ENDPOINT,
-// DR_TELEMETRY_API_KEY, DR_TELEMETRY_DEBUG, DR_DRAINER_IDLE_SECONDS, DR_DRAINER_DEADLINE_MS,
-// DR_DRAINER_VETO),
-// drains and lingers (./lingering-drainer.ts), and exits 0 whatever happens. It never writes to a
-// terminal: under DR_TELEMETRY_DEBUG its lines, errors included, go to <spoolDir>/drainer.log.
-// Imports the drainer and nothing of the CLI.
+// The drainer process the CLI spawns detached: settings from its environment only (DR_TELEMETRY_*,
+// DR_DRAINER_*), drains and lingers (./lingering-drainer.ts), exits 0 whatever happens, never
+// writes to a terminal (under DR_TELEMETRY_DEBUG, to <spoolDir>/drainer.log). Nothing of the CLI.
 import { resolveEndpoint } from '../transport/endpoint.ts';
 import { clearDrainerSpawnClaim, VETO_ENV } from './drainer-control.ts';
 import { openDrainerLog } from './drainer-log.ts';

@@ -1,10 +1,12 @@
-// The drainer process's life: take the lock, send what is due, then linger with the spool open
-// for an idle window, sending what later commands enqueue, and exit when the window passes with
-// nothing new. Idle means a timer every 500 ms reading SQLite's data_version (one pragma), no
-// busy loop. While it lingers, commands see its lock and spawn nothing, and their close pays no
-// WAL checkpoint (this connection stays open). It exits at once when disable, reset or flush
-// raise the stop request, on SIGTERM, or when the lock is lost; it never outlives maxLifetimeMs.
-import { Spool } from '../spool/spool.ts';
+// The drainer process's life: take the lock, send what is due, then linger with the spool open for
+// an idle window, sending what later commands enqueue, and exit when the window passes with
+// nothing new (docs/architecture.md, The flow).
+//
+// Promises: idle is a timer every 500 ms reading SQLite's data_version, no busy loop; while it
+// lingers, commands see its lock and spawn nothing, and their close pays no WAL checkpoint; it
+// exits at once when disable, reset or flush raise the stop request, on SIGTERM, or when the lock
+// is lost; it never outlives maxLifetimeMs.
+import { Spool, withExistingSpool } from '../spool/spool.ts';
 import { type DrainOptions, type DrainSummary, drainPass } from './drainer.ts';
 import {
   clearDrainerSpawnClaim,
@@ -205,13 +207,9 @@ function writeState(spool: Spool, state: DrainerState | undefined): void {
 }
 
 function dueWithoutLock(options: LingerOptions): boolean {
-  let spool: Spool | undefined;
   try {
-    spool = Spool.open({ dir: options.spoolDir });
-    return spool.hasDue();
+    return withExistingSpool(options.spoolDir, (spool) => spool.hasDue()) ?? false;
   } catch {
     return false;
-  } finally {
-    spool?.close();
   }
 }

@@ -1,11 +1,7 @@
-// Starting the drainer at the end of a `dr` command: a detached `node <flags> <drainerScript>` with
-// no stdio, no shell and a small explicit environment, unreferenced so the command exits at once.
-// Skipped, without loading node:child_process, while a live drainer holds the lock (one lstat),
-// while another command's spawn claim is fresh (a burst starts one), or when nothing is due.
-// Never throws: it answers why it did or did not start one.
-// The flags and MALLOC_ARENA_MAX keep the drainer under its 60 MiB RSS target (SPEC §6); they are
-// part of how it ships, so tests and benchmarks start it with them too.
-import { openSpoolSafely } from '../spool/spool.ts';
+// Starting the drainer at the end of a `dr` command: detached, no stdio, no shell, a small explicit
+// environment. Skipped, without loading node:child_process, while a drainer holds the lock, another
+// command's spawn claim is fresh, or nothing is due. Never throws: it answers why.
+import { withExistingSpool } from '../spool/spool.ts';
 import {
   claimDrainerSpawn,
   clearDrainerSpawnClaim,
@@ -61,17 +57,10 @@ export const CHILD_ENV_KEYS: readonly string[] = [
 ];
 
 /**
- * Node flags the drainer runs with. A 10,000-event drain peaked at ~70 MiB without them and ~60 MiB
- * with them (median of 3), in the same time: the drain is paced at 900 events/s, and its work is
- * JSON and SQLite, native code either way. --jitless (~5 MiB): no optimising compilers, their code
- * or their compile-time memory; it also turns WebAssembly off, one more reason the drainer does not
- * use fetch (undici's parser is WebAssembly). On Node 20 --no-expose-wasm, said first, keeps V8
- * from warning about that; Node 24 and 26 refuse it as a bad option (their V8 has no such flag
- * and does not warn), which would stop the drainer at once, so it is given to Node 20 only (the
- * lines newer than 20 that are not checked get no warning that matters: the drainer's stderr is
- * ignored). A 1 MiB young generation and --optimize-for-size (~5 MiB together) keep the heap
- * close to its live size. An unknown flag stops Node at once: the drainer-process tests show it
- * on the Node that runs them, `pnpm test:node-lines` on 24 and 26.
+ * Node flags the drainer runs with, for its memory (docs/architecture.md, The drainer's memory).
+ * --no-expose-wasm keeps Node 20's V8 from warning that --jitless turns WebAssembly off; Node 24
+ * and 26 refuse it, and an unknown flag stops Node at once (the drainer-process tests show these
+ * start on the Node that runs them, `pnpm test:node-lines` on 24 and 26).
  */
 export const DRAINER_NODE_FLAGS: readonly string[] = [
   ...(Number(process.versions.node.split('.')[0]) <= 20 ? ['--no-expose-wasm'] : []),
@@ -80,16 +69,13 @@ export const DRAINER_NODE_FLAGS: readonly string[] = [
   '--optimize-for-size',
 ];
 
-/**
- * Set in the drainer's environment on top of CHILD_ENV_KEYS: glibc's malloc keeps at most two
- * arenas instead of one per thread (~1 MiB less at peak; other C libraries ignore it).
- */
+/** Set in the drainer's environment on top of CHILD_ENV_KEYS: at most two glibc malloc arenas. */
 export const DRAINER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 
 export function spawnDrainerIfDue(options: SpawnDrainerOptions): SpawnDrainerResult {
   try {
     if (isDrainerLockHeld(options.spoolDir)) return { spawned: false, reason: 'drainer-running' };
-    const looked = options.spool ? lookAt(options.spool) : lookInSpool(options.spoolDir);
+    const looked = options.spool ? lookAt(options.spool) : withExistingSpool(options.spoolDir, lookAt);
     if (looked === undefined) return { spawned: false, reason: 'spool-unavailable' };
     const { due } = looked;
     const veto = options.vetoSeen ?? looked.veto;
@@ -148,14 +134,4 @@ function lookAt(spool: NonNullable<SpawnDrainerOptions['spool']>): {
   // A spool that cannot say gives no value: the drainer then takes whatever it finds.
   const veto = spool.getMeta === undefined ? undefined : (spool.getMeta(DRAINER_VETO_META_KEY) ?? '0');
   return { due: spool.hasDue(), veto };
-}
-
-function lookInSpool(spoolDir: string): ReturnType<typeof lookAt> | undefined {
-  const spool = openSpoolSafely({ dir: spoolDir });
-  if (spool === undefined) return undefined;
-  try {
-    return lookAt(spool);
-  } finally {
-    spool.close();
-  }
 }

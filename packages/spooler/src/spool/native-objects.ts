@@ -1,9 +1,6 @@
-// better-sqlite3's native objects (a Database, a Statement) are never left to the garbage
-// collector: built against Node 24.19 or later headers, better-sqlite3 12's destructor asserts
-// when a collection runs it with no Node environment current (inside the microtasks of a stream
-// callback, say), and the process aborts with SIGABRT (nodejs/node#65446). So every one the spool
-// makes is kept until the process ends: a few dozen small objects per open spool, as statements
-// are cached per SQL text; close() still frees their SQLite resources.
+// better-sqlite3's native objects are never left to the garbage collector: on Node 24.19 and later
+// its destructor can abort the process (nodejs/node#65446; docs/architecture.md, The npm package).
+// Every one the spool makes is kept until the process ends; close() still frees SQLite's resources.
 import type Database from 'better-sqlite3';
 
 const kept: object[] = [];

@@ -1,7 +1,6 @@
-// The spool's schema, versioned with SQLite's `user_version`, and its forward migrations. A file
-// at a version this code does not know (written by a newer dr) is never migrated nor written to:
-// the caller moves it aside. Migrations run in one IMMEDIATE transaction, so concurrent openers
-// apply each exactly once.
+// The spool's schema, versioned with SQLite's `user_version`, and its forward migrations, each run
+// in one IMMEDIATE transaction so concurrent openers apply it once. A file of a version this code
+// does not know (a newer dr's) is never migrated nor written to: the caller moves it aside.
 import type Database from 'better-sqlite3';
 import { keptForProcess, pragma, pragmaValue } from './native-objects.ts';
 

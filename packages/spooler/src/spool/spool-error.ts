@@ -1,8 +1,6 @@
 // The one error type the spool throws, with a stable `code` the CLI can switch on (and swallow:
-// recording telemetry must never fail a command). Every SQLite or file-system failure the spool
-// meets is translated here, so no caller ever has to know SQLite's or Node's error codes.
-// A full disk often reaches us as SQLITE_IOERR_* (a failed write, fsync or -shm resize), whose
-// errno better-sqlite3 does not expose: for those, the free space of the spool's folder decides.
+// recording never fails a command). Every SQLite or file-system failure is translated here; a full
+// disk reaching us as SQLITE_IOERR_* (no errno exposed) is told by the folder's free space.
 import { statfsSync } from 'node:fs';
 import { DrError } from '@dr/shared';
 

@@ -1,8 +1,9 @@
-// The spool's files on disk: a 0700 folder holding spool.db (and SQLite's -wal and -shm) at
-// mode 0600. Nothing at those paths is ever followed if it is not a plain file of ours (a
-// symlink, a folder, a hard link): it is moved aside and a fresh file is created. A file found
-// corrupt, or written by a newer dr, is moved aside too, together with its -wal. A process that
-// still has the old file open keeps writing there until it next opens the spool.
+// The spool's files on disk: a 0700 folder holding spool.db (and SQLite's -wal and -shm) at 0600.
+//
+// Promises: nothing at those paths is followed unless it is a plain file of ours (a symlink, a
+// folder, a hard link is moved aside and a fresh file made); a file found corrupt, or written by
+// a newer dr, is moved aside with its -wal. A process that still has the old file open keeps
+// writing there until it next opens the spool.
 import {
   chmodSync,
   closeSync,

@@ -59,7 +59,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AmplitudeEvent } from '@dr/shared';
 import Database from 'better-sqlite3';
-import { DROPPED_REPORT_PATTERN, reportedCounts } from '../drainer/dropped-report.ts';
+import {
+  DROPPED_REPORT_PATTERN,
+  type DroppedCounts,
+  type DropReason,
+  reportedCounts,
+} from './dropped-report.ts';
 import { keptForProcess, pragma, pragmaValue } from './native-objects.ts';
 import { migrateSpoolSchema, UnusableSpoolFile } from './schema.ts';
 import { isCorruption, SpoolError, toSpoolError } from './spool-error.ts';
@@ -106,8 +111,7 @@ export interface SpooledEvent {
   json: string;
 }
 
-export type DropReason = 'max_events' | 'max_bytes' | 'max_age' | 'rejected' | 'too_large' | 'over_quota';
-export type DroppedCounts = Partial<Record<DropReason, number>>;
+export type { DroppedCounts, DropReason };
 
 export interface SpoolDepth {
   events: number;
@@ -647,6 +651,27 @@ export function openSpoolSafely(
     }
     return undefined;
   }
+}
+
+/**
+ * `use(spool)` on the spool in `spoolDir` if there is one, closing it after (after the promise
+ * settles, when `use` returns one); undefined when there is no spool file or it cannot be opened.
+ * Never creates a spool: for readers (status, flush, the drainer's last look).
+ */
+export function withExistingSpool<T>(spoolDir: string, use: (spool: Spool) => T): T | undefined {
+  if (!existsSync(spoolFilePath(spoolDir))) return undefined;
+  const spool = openSpoolSafely({ dir: spoolDir });
+  if (spool === undefined) return undefined;
+  let result: T;
+  try {
+    result = use(spool);
+  } catch (error) {
+    spool.close();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(() => spool.close()) as T;
+  spool.close();
+  return result;
 }
 
 /** Opens `file`, moving it aside once (and starting afresh) if it is corrupt or too new. */

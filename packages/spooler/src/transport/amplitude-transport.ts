@@ -1,15 +1,6 @@
-// One POST of already-built events to Amplitude's HTTP V2 or Batch API, answered by a SendResult
-// and never by a throw. Sends exactly one request (no retries: the drainer owns the retry rules),
-// bounds the whole exchange (answer and body) by `timeoutMs`, and sends the events as given, so
-// their insert_id stays the one fixed when they were spooled. The request goes out on node:http
-// (./http-post.ts), loaded on the first send, so importing this package costs a command nothing.
-//
-// Why not fetch (or ky over it): the drainer must stay under 60 MiB of RSS (SPEC §6), and a bare
-// Node 20 already takes ~40 MB. A 10,000-event drain through ky and the global fetch peaked at
-// ~98 MiB; the same run with this module, ~81 MiB. fetch loads undici's JavaScript, web streams and
-// its llhttp parser, WebAssembly whose compilation spiked RSS by ~30 MB; merely constructing a
-// Request and a Response costs ~12 MB in a bare Node; node:http and node:https cost ~4 MB.
-// ky remains the CLI's client for the DataRobot API (packages/cli), where none of this matters.
+// One POST of already-built events to Amplitude's HTTP V2 or Batch API, answered by a SendResult,
+// never a throw: exactly one request (the drainer owns retries), bounded by `timeoutMs`, events as
+// given. On node:http, loaded on the first send, not fetch (docs/architecture.md, The drainer's memory).
 import { type AmplitudeApi, apiUrl } from './endpoint.ts';
 import { classifyAnswer, type SendResult } from './send-result.ts';
 

@@ -1,9 +1,6 @@
-// The keep-alive agents telemetry requests go through, one per route (./proxy-dispatcher.ts): a
-// plain node:http or node:https agent, or one whose connections are HTTP CONNECT tunnels through a
-// proxy (http:// or https://, credentials in its URL sent as Basic Proxy-Authorization), with TLS
-// to the host inside the tunnel for an https:// target. A tunnel is kept alive and reused like any
-// connection. A proxy that does not answer CONNECT with 200 within TUNNEL_TIMEOUT_MS fails the
-// request. Loaded on the first send only.
+// The keep-alive agents telemetry requests go through, one per route: plain node:http(s), or HTTP
+// CONNECT tunnels through an http:// or https:// proxy (its URL's credentials as Basic
+// Proxy-Authorization), TLS inside for an https:// target. Loaded on the first send only.
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';

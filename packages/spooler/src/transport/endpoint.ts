@@ -1,7 +1,6 @@
-// Where events go: the Amplitude base URL for a region, or an override from DR_TELEMETRY_ENDPOINT.
-// Promises that an accepted base is `https://`, or `http://` only on a loopback host (a local fake
-// or collector), carries no credentials, query or fragment, and has no trailing slash, so the API
-// path can be appended to it as-is.
+// Where events go: the Amplitude base URL for a region, or DR_TELEMETRY_ENDPOINT. An accepted base
+// is `https://` (`http://` on a loopback host only), with no credentials, query, fragment or
+// trailing slash, so the API path is appended as is.
 import { DrError, ExitCode } from '@dr/shared';
 
 export type AmplitudeRegion = 'us' | 'eu';

@@ -1,8 +1,6 @@
-// One POST of a JSON body with node:http or node:https, through the route the environment picks
-// (./proxy-dispatcher.ts), resolved with the answer or why there is none, never by a throw. The
-// whole exchange, answer body included, is bounded by `timeoutMs`; redirects are answers, never
-// followed; an answer body past MAX_ANSWER_CHARS is cut there. Not fetch, so that the drainer stays
-// small: see amplitude-transport.ts for the figures.
+// One POST of a JSON body with node:http(s) through the agent ./proxy-dispatcher.ts picks, resolved
+// with the answer or why there is none, never a throw: bounded by `timeoutMs`, answer included;
+// redirects are answers, never followed; an answer past MAX_ANSWER_CHARS is cut there.
 import http from 'node:http';
 import https from 'node:https';
 import { agentFor } from './proxy-dispatcher.ts';

@@ -1,7 +1,6 @@
 // What one request to Amplitude came to, as a closed union the drainer switches on, and the pure
-// reading of an answer into it. Follows /shared/amplitude-http-api.md: the JSON `code` wins over
-// the HTTP status (as the official SDK does), event indexes outside the request are ignored, and
-// an answer this module cannot place is `rejected` (keep the events, stop) rather than guessed at.
+// reading of an answer into it (/shared/amplitude-http-api.md): the JSON `code` wins over the HTTP
+// status, indexes outside the request are ignored, an answer it cannot place is `rejected`.
 import type { AmplitudeApi } from './endpoint.ts';
 
 export type InvalidEventReason = 'invalid_field' | 'missing_field' | 'invalid_id_length' | 'silenced';

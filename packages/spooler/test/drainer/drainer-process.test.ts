@@ -1,95 +1,25 @@
 // The drainer as the separate process the CLI starts: the entry script bundled the way it ships
 // (esbuild, better-sqlite3 external), run with the spawn helper's Node flags and only its
 // environment, killed with SIGKILL at random moments, and started by the spawn helper.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import tls from 'node:tls';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drain } from '../../src/drainer/drainer.ts';
 import { DRAINER_LOCK_STALE_MS, drainerLockPath, isDrainerLockHeld } from '../../src/drainer/drainer-lock.ts';
 import {
   CHILD_ENV_KEYS,
   childEnv,
-  DRAINER_ENV,
   DRAINER_NODE_FLAGS,
   spawnDrainerIfDue,
 } from '../../src/drainer/spawn-drainer.ts';
 import { startConnectProxy } from '../transport/fixtures/connect-proxy.ts';
-import {
-  API_KEY,
-  bundleDrainerEntry,
-  createTestCertificates,
-  type FakeAmplitude,
-  fillSpool,
-  startFakeAmplitude,
-  tempDir,
-  withSpool,
-} from './fixtures.ts';
+import { dir, fake, script, startDrainer, useDrainerProcesses, waitUntil } from './drainer-processes.ts';
+import { API_KEY, createTestCertificates, fillSpool, withSpool } from './fixtures.ts';
 
-let script: string;
-let removeBundle: () => void;
-
-let fake: FakeAmplitude;
-let dir: string;
-let removeDir: () => void;
-const children = new Set<ChildProcess>();
-
-beforeAll(async () => {
-  ({ script, remove: removeBundle } = await bundleDrainerEntry('drainer-test'));
-  fake = await startFakeAmplitude();
-});
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await fake.close();
-  removeBundle();
-});
-beforeEach(async () => {
-  await fake.setFault(null);
-  fake.setLatency(0);
-  fake.reset();
-  ({ dir, remove: removeDir } = tempDir());
-});
-afterEach(() => removeDir());
-
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startDrainer(env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [...DRAINER_NODE_FLAGS, script], {
-    env: {
-      ...DRAINER_ENV,
-      DR_TELEMETRY_SPOOL_DIR: dir,
-      DR_TELEMETRY_ENDPOINT: fake.url,
-      DR_TELEMETRY_API_KEY: API_KEY,
-      DR_DRAINER_IDLE_SECONDS: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = once(child, 'exit').then(([code]) => {
-    children.delete(child);
-    return code as number | null;
-  });
-  return { child, output: () => output, exited };
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+useDrainerProcesses('drainer-test', { DR_DRAINER_IDLE_SECONDS: '0' });
 
 function killQuietly(pid: number): void {
   try {

@@ -7,7 +7,7 @@ import {
   IN_FLIGHT_META_KEY,
   LAST_SUCCESS_META_KEY,
 } from '../../src/drainer/drainer.ts';
-import { DROPPED_EVENT_TYPE } from '../../src/drainer/dropped-report.ts';
+import { DROPPED_EVENT_TYPE } from '../../src/spool/dropped-report.ts';
 import {
   API_KEY,
   DEVICE,

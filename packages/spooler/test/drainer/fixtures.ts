@@ -11,7 +11,7 @@ export {
   createTestCertificates,
   type FakeAmplitude,
   startFakeAmplitude,
-} from '../../../testkit/src/index.ts';
+} from '@dr/testkit';
 
 export const API_KEY = 'test-api-key-0123456789';
 export const DEVICE = '5b0c2a9e-1f0d-4c38-9d0e-4a7c2b1e9f10';

@@ -1,10 +1,7 @@
-// The drainer that lingers (#14, #18): as the separate process the CLI starts, it keeps the lock
-// and its connection while idle, sends what later commands enqueue without a new process, exits
-// when its idle window passes, and stops at once (keeping the events) when disable, reset or
-// flush raise the stop request, even in the middle of a request. Plus the spawn claim that lets
-// one command of a burst start it, and the lock path that only a folder can hold.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+// The drainer that lingers (#14, #18), as the process the CLI starts: it sends what later commands
+// enqueue without a new process, exits when its idle window passes, and stops at once, keeping the
+// events, when disable, reset or flush ask. Plus the spawn claim and the lock only a folder holds.
+import type { ChildProcess } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -16,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   claimDrainerSpawn,
   DRAINER_SPAWN_CLAIM_FILE,
@@ -30,72 +27,12 @@ import {
   inspectDrainerLock,
   isDrainerLockHeld,
 } from '../../src/drainer/drainer-lock.ts';
-import { DRAINER_ENV, DRAINER_NODE_FLAGS, spawnDrainerIfDue } from '../../src/drainer/spawn-drainer.ts';
+import { spawnDrainerIfDue } from '../../src/drainer/spawn-drainer.ts';
 import { Spool } from '../../src/spool/spool.ts';
-import {
-  API_KEY,
-  bundleDrainerEntry,
-  type FakeAmplitude,
-  fillSpool,
-  startFakeAmplitude,
-  tempDir,
-  withSpool,
-} from './fixtures.ts';
+import { dir, fake, script, startDrainer, useDrainerProcesses, waitUntil } from './drainer-processes.ts';
+import { API_KEY, fillSpool, withSpool } from './fixtures.ts';
 
-let script: string;
-let removeBundle: () => void;
-
-let fake: FakeAmplitude;
-let dir: string;
-let removeDir: () => void;
-const children = new Set<ChildProcess>();
-
-beforeAll(async () => {
-  ({ script, remove: removeBundle } = await bundleDrainerEntry('lingering-test'));
-  fake = await startFakeAmplitude();
-});
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await fake.close();
-  removeBundle();
-});
-beforeEach(async () => {
-  await fake.setFault(null);
-  fake.setLatency(0);
-  fake.reset();
-  ({ dir, remove: removeDir } = tempDir());
-});
-afterEach(() => {
-  for (const child of children) child.kill('SIGKILL');
-  removeDir();
-});
-
-function startDrainer(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [...DRAINER_NODE_FLAGS, script], {
-    env: {
-      ...DRAINER_ENV,
-      DR_TELEMETRY_SPOOL_DIR: dir,
-      DR_TELEMETRY_ENDPOINT: fake.url,
-      DR_TELEMETRY_API_KEY: API_KEY,
-      ...env,
-    },
-    stdio: 'ignore',
-  });
-  children.add(child);
-  const exited = once(child, 'exit').then(([code]) => {
-    children.delete(child);
-    return code as number | null;
-  });
-  return { child, exited };
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+useDrainerProcesses('lingering-test');
 
 const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 

@@ -1,17 +1,16 @@
 // Offline for days (issue #6, item 3), with the real Spool and drain() on a clock the test moves:
-// a user runs thousands of commands over six weeks while the collector refuses every connection.
-// The spool's bounds (10,000 events, 10 MiB, 30 days) hold in the file at every step; when the
-// collector returns, the backlog drains with no 429 and no duplicate, the newest events are the
-// ones kept, and the telemetry_dropped events that arrive account for every event that did not,
-// exactly. Two ways to be offline: a drainer tries (and fails) every day, each run spooling a
-// report of the drops so far; or none runs until the collector is back. (The CLI reads the
-// system clock, so its half of this is packages/cli/test/reliability/offline-days.test.ts.)
+// six weeks of commands while the collector refuses every connection, with a drainer failing every
+// day or none until the collector returns. (The CLI's half: cli/test/reliability/offline-days.)
+//
+// It holds: the spool's bounds (10,000 events, 10 MiB, 30 days) in the file at every step; when
+// the collector returns, the backlog drains with no 429 and no duplicate, the newest events are
+// the ones kept, and the telemetry_dropped events account exactly for every event that is not.
 import { join } from 'node:path';
 import type { AmplitudeEvent } from '@dr/shared';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drain } from '../../src/drainer/drainer.ts';
-import { DROPPED_EVENT_TYPE } from '../../src/drainer/dropped-report.ts';
+import { DROPPED_EVENT_TYPE } from '../../src/spool/dropped-report.ts';
 import { Spool } from '../../src/spool/spool.ts';
 import { API_KEY, type FakeAmplitude, makeEvent, startFakeAmplitude, tempDir } from './fixtures.ts';
 

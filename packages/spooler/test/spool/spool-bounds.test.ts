@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { buildDroppedReport } from '../../src/drainer/dropped-report.ts';
+import { buildDroppedReport } from '../../src/spool/dropped-report.ts';
 import { Spool } from '../../src/spool/spool.ts';
 import { sampleEvent, storedBytes, temporaryDirs } from './fixtures/spool-fixtures.ts';
 

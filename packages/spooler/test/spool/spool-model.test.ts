@@ -1,7 +1,6 @@
-// Model-based test: random sequences of spool calls, crashes (the files copied mid-life, without
-// -shm, then reopened) and clock jumps, run against both the spool and a plain in-memory model
-// of its contract. After every step the file (read by a second connection) must hold exactly
-// the model's rows and dropped counts, and the bounds must hold. Small bounds make them bite.
+// Model-based test: random sequences of spool calls, crashes (files copied mid-life without -shm,
+// then reopened) and clock jumps, run against the spool and an in-memory model of its contract;
+// after every step the file holds exactly the model's rows and dropped counts, within small bounds.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

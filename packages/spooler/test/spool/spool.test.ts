@@ -1,9 +1,10 @@
 // The spool's contract, call by call: what enqueue stores, how claims, leases and their endings
 // behave, the dropped counters and their report, and the clock going backwards.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { Spool, SpoolError, type SpoolOptions } from '../../src/spool/spool.ts';
+import { Spool, SpoolError, type SpoolOptions, withExistingSpool } from '../../src/spool/spool.ts';
 import { sampleEvent, storedBytes, temporaryDirs } from './fixtures/spool-fixtures.ts';
 
 const newDir = temporaryDirs();
@@ -259,5 +260,35 @@ describe('the clock going backwards', () => {
     spool.retryLater([row!.id], T0 + 99_999);
     expect(spool.peek(1)[0]!.nextAttemptAt).toBe(T0 + 1_000);
     spool.close();
+  });
+});
+
+describe('withExistingSpool', () => {
+  it('asks no spool and creates none where there is no file', () => {
+    const dir = newDir();
+    expect(withExistingSpool(dir, () => 'asked')).toBeUndefined();
+    expect(existsSync(join(dir, 'spool.db'))).toBe(false);
+  });
+
+  it('hands over an open spool and closes it after, or after the promise settles', async () => {
+    const { spool, dir } = openWithClock();
+    spool.enqueue(sampleEvent());
+    let used: Spool | undefined;
+    expect(
+      withExistingSpool(dir, (opened) => {
+        used = opened;
+        return opened.depth().events;
+      }),
+    ).toBe(1);
+    expect(() => used?.depth()).toThrow(expect.objectContaining({ code: 'SPOOL_CLOSED' }));
+
+    const pending = withExistingSpool(dir, async (opened) => {
+      used = opened;
+      await Promise.resolve();
+      return opened.depth().events;
+    });
+    expect(used?.depth().events).toBe(1);
+    expect(await pending).toBe(1);
+    expect(() => used?.depth()).toThrow(expect.objectContaining({ code: 'SPOOL_CLOSED' }));
   });
 });

@@ -304,7 +304,7 @@ describe('sendEvents: proxies', () => {
   });
   afterAll(() => proxy.close());
 
-  it('goes through HTTP_PROXY, tunnelling with CONNECT (as undici did for http targets)', async () => {
+  it('goes through HTTP_PROXY, tunnelling with CONNECT (as the DataRobot client does)', async () => {
     server.answer({ status: 200, body: { code: 200 } });
     const before = proxy.connects.length;
     expect((await send({ env: { HTTP_PROXY: proxy.url } })).kind).toBe('accepted');

@@ -1,7 +1,6 @@
-// A local stand-in for Amplitude's ingestion API (HTTP V2 and Batch) on a loopback port, for tests,
-// benchmarks and the demo. It answers what Amplitude documents, byte for byte in the JSON, keeps
-// what it ingested for inspection, and can be told to fail the ways the real path fails. Readings
-// of the docs it builds on are in ./README.md; a 400 or 429 request never ingests any of its events.
+// A local stand-in for Amplitude's ingestion API (HTTP V2 and Batch) on a loopback port: answers
+// as Amplitude documents (./README.md), byte for byte in the JSON, keeps what it ingested, fails
+// when told as the real path fails. A 400 or 429 request never ingests any of its events.
 
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,8 +1,6 @@
-// A seeded random mix of answers and latencies, for soaks: each request draws its answer (any
-// FakeAnswer, by weight) and a delay from a generator seeded by the test, so a failing run names
-// the seed it ran with. Every drawn answer is still a real Amplitude answer: a 413 ("Payload too
-// large") drawn for a request of a single event is answered as Amplitude would answer it instead,
-// since no real collector calls one small event too large, and a client is right to drop it then.
+// A seeded random mix of answers and latencies, for soaks: a failing run names its seed. Every
+// drawn answer is a real Amplitude answer: a 413 drawn for a one-event request is answered as
+// Amplitude would instead, since no real collector calls one small event too large.
 
 import type { FakeAnswer } from './faults.ts';
 

@@ -1,7 +1,6 @@
-// Amplitude's per-device and per-user limits: events per second averaged over a sliding window,
-// and (Batch, optional) a quota of events per rolling day. It judges a whole request before any of
-// it is taken, and counts only the events of requests that were accepted, so a throttled request
-// does not push its device further over. Time comes from the caller, so tests need not sleep.
+// Amplitude's per-device and per-user limits: events per second over a sliding window and (Batch,
+// optional) a daily quota. A request is judged whole, and only accepted requests count, so a
+// throttled one does not push its device further over. Time comes from the caller.
 
 import type { ThrottledAnswer } from './answers.ts';
 import { dailyQuotaSpanMs, type RateLimit } from './endpoints.ts';

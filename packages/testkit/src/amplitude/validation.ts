@@ -1,7 +1,6 @@
-// Reads one upload request the way Amplitude does: gunzip, size limit, JSON, required fields, API
-// key, then every event's fields. It either hands back the events to ingest (long strings already
-// cut at 1024 characters, as Amplitude stores them) or the exact rejection Amplitude would answer.
-// Pure: no clock, no state, so the checks can be tested without a server.
+// Reads one upload the way Amplitude does (gunzip, size, JSON, fields, key, every event), into the
+// events to ingest (long strings cut at 1024 characters, as stored) or the exact rejection. Pure:
+// no clock, no state, so the checks are tested without a server.
 
 import { gunzipSync } from 'node:zlib';
 import {

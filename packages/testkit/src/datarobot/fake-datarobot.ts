@@ -1,10 +1,6 @@
-// A local stand-in for the parts of the DataRobot API that dr calls, on a loopback port, for
-// tests, benchmarks and the demo: `GET /api/v2/version/`, `GET /api/v2/account/info/` and
-// `GET /api/v2/applicationTemplates/` with `limit`/`offset` pagination through `next`. Every
-// route checks the token (`Authorization: Bearer <token>` or `Token <token>`; 401 otherwise).
-// Every request is recorded whole (target, headers as sent, body bytes), and the fake can be
-// told to fail the ways a real installation (or the network to it) fails, with the error message
-// a test chooses. Plain HTTP by default; HTTPS when given a key pair.
+// A local stand-in for the DataRobot API routes dr calls (version, account info, paged templates),
+// over HTTP or HTTPS on a loopback port: every route checks the token (401 otherwise), every
+// request is recorded whole, and it fails when told as a real installation or its network fails.
 
 import {
   createServer as createHttpServer,

@@ -1,7 +1,6 @@
-// An application template's git repository, made locally so `dr templates clone` can be tested
-// offline: a bare repository in a temp folder (the URL a fake template points to), with one
-// commit of the given files and a tag on it, and later commits after the tag so a clone that
-// ignores the tag is caught. Needs the `git` binary; uses no global or system git config.
+// An application template's git repository, made locally so `dr templates clone` is tested offline:
+// a bare repository with one commit and a tag on it, then later commits, so a clone that ignores
+// the tag is caught. Needs the `git` binary; uses no global or system git config.
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,6 @@
-// A local fake of the npm registry's read API, enough for `dr self update` and for npm or pnpm
-// installing what it serves: a package's document (`GET /<name>`, the name's slash escaped as
-// %2F or not), its latest version (`GET /<name>/latest`), and tarballs. Promises: every request
-// path is recorded; a published tarball is served with its sha512 integrity, so npm verifies it.
+// A local fake of the npm registry's read API, enough for `dr self update` and for npm or pnpm to
+// install what it serves: a package's document, its latest version, tarballs. Every request path
+// is recorded; a tarball is served with its sha512 integrity, so npm verifies it.
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -2,10 +2,8 @@
 // random moments (seeded), and what bin/dr said it recorded, read back from its debug output.
 // Only drainers whose environment names the test's own spool folder are ever signalled.
 import { existsSync, utimesSync } from 'node:fs';
-import { drainerLockPath } from '@dr/spooler';
+import { DRAINER_LOCK_STALE_MS, drainerLockPath } from '@dr/spooler';
 import { seededRandom } from '@dr/testkit';
-// Not part of the package's surface; the chaos needs the exact staleness the drainer uses.
-import { DRAINER_LOCK_STALE_MS } from '../../../../spooler/src/drainer/drainer-lock.ts';
 import { drainerPids, waitUntil } from '../../telemetry/support/telemetry-harness.ts';
 
 export { seededRandom };

@@ -2,7 +2,6 @@
 // why. It borrows the identity and context fields of a spooled event (the same device, session and
 // build), gets its own insert_id and the current time, and carries counts only.
 import type { AmplitudeEvent } from '@dr/shared';
-import type { DropReason } from '../spool/spool.ts';
 
 export const DROPPED_EVENT_TYPE = 'telemetry_dropped';
 
@@ -12,19 +11,16 @@ export const DROPPED_EVENT_TYPE = 'telemetry_dropped';
  */
 export const DROPPED_REPORT_PATTERN = `%"event_type":"${DROPPED_EVENT_TYPE}"%`;
 
-const REASONS: readonly DropReason[] = [
-  'max_events',
-  'max_bytes',
-  'max_age',
-  'rejected',
-  'too_large',
-  'over_quota',
-];
+const REASONS = ['max_events', 'max_bytes', 'max_age', 'rejected', 'too_large', 'over_quota'] as const;
+
+/** Why the spool dropped an event. */
+export type DropReason = (typeof REASONS)[number];
+export type DroppedCounts = Partial<Record<DropReason, number>>;
 
 /** The report for `counts`, or null when nothing was dropped or there is no event to borrow from. */
 export function buildDroppedReport(
   template: AmplitudeEvent | undefined,
-  counts: Partial<Record<DropReason, number>>,
+  counts: DroppedCounts,
   time: number,
   insertId: string,
 ): AmplitudeEvent | null {
@@ -56,7 +52,7 @@ export function buildDroppedReport(
 }
 
 /** The counts a spooled report carries, by reason; undefined for any other event. */
-export function reportedCounts(json: string): Partial<Record<DropReason, number>> | undefined {
+export function reportedCounts(json: string): DroppedCounts | undefined {
   let event: { event_type?: unknown; event_properties?: Record<string, unknown> };
   try {
     event = JSON.parse(json);
@@ -64,7 +60,7 @@ export function reportedCounts(json: string): Partial<Record<DropReason, number>
     return undefined;
   }
   if (event.event_type !== DROPPED_EVENT_TYPE) return undefined;
-  const counts: Partial<Record<DropReason, number>> = {};
+  const counts: DroppedCounts = {};
   for (const reason of REASONS) {
     const count = event.event_properties?.[`dropped_${reason}`];
     if (typeof count === 'number' && Number.isSafeInteger(count) && count > 0) counts[reason] = count;
