@@ -2,10 +2,10 @@
 // and the Go dr's `disable-telemetry` key in step), and says when a stronger rule (policy,
 // DO_NOT_TRACK, CI, ...) still decides otherwise.
 import { CONSENT_PROMPT_VERSION, consentChanges, DrError, ExitCode, updateConfig } from '@dr/shared';
-import { stopRunningDrainer } from '@dr/spooler';
+import { stopRunningDrainer, withExistingSpool } from '@dr/spooler';
 import type { CommandIO } from '../../datarobot/command-io.ts';
 import { readTelemetryState } from '../../telemetry/start-telemetry.ts';
-import { pathsOf, withExistingSpool } from './local-state.ts';
+import { pathsOf } from './local-state.ts';
 
 /** The Go dr's opt-out key, at the top of the same drconfig.yaml. */
 const GO_OPT_OUT_KEY = 'disable-telemetry';

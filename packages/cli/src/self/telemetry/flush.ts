@@ -2,10 +2,17 @@
 // is asked to stop first), then a summary; only devices Amplitude throttled keep their hold.
 // Exit 1 when any event is left unsent.
 import { DrError, ExitCode } from '@dr/shared';
-import { type DrainProgress, type DrainSummary, drain, heldDevices, stopRunningDrainer } from '@dr/spooler';
+import {
+  type DrainProgress,
+  type DrainSummary,
+  drain,
+  heldDevices,
+  stopRunningDrainer,
+  withExistingSpool,
+} from '@dr/spooler';
 import type { CommandIO } from '../../datarobot/command-io.ts';
 import { readTelemetryState } from '../../telemetry/start-telemetry.ts';
-import { isoOrNull, pathsOf, withExistingSpool } from './local-state.ts';
+import { isoOrNull, pathsOf } from './local-state.ts';
 
 export interface FlushOptions {
   readonly timeoutMs: number;
@@ -27,14 +34,17 @@ export async function flushTelemetry(io: CommandIO, options: FlushOptions): Prom
     return ExitCode.ok;
   }
   // The flush takes over from a lingering drainer, and sends what waits out a retry delay.
-  const due =
-    (await withExistingSpool(spoolDir, async (spool) => {
-      await stopRunningDrainer(spoolDir, spool);
-      spool.releaseWaiting(heldDevices(spool, Date.now()));
-      return spool.depth().due;
-    }).catch((error: unknown) => {
-      throw unusableSpoolFolder(spoolDir, error);
-    })) ?? 0;
+  let due: number;
+  try {
+    due =
+      (await withExistingSpool(spoolDir, async (spool) => {
+        await stopRunningDrainer(spoolDir, spool);
+        spool.releaseWaiting(heldDevices(spool, Date.now()));
+        return spool.depth().due;
+      })) ?? 0;
+  } catch (error) {
+    throw unusableSpoolFolder(spoolDir, error);
+  }
   const progress =
     (io.stderr as { isTTY?: boolean }).isTTY === true && options.outputFormat === 'text'
       ? progressBar(io.stderr, due)
@@ -55,9 +65,9 @@ export async function flushTelemetry(io: CommandIO, options: FlushOptions): Prom
     if (summary.stoppedBecause !== 'locked' || performance.now() >= deadline) break;
     progress?.note('waiting for the background drainer to finish');
     // A drainer started after the first stop request (by a command that saw it) is asked again.
-    await withExistingSpool(spoolDir, (spool) => stopRunningDrainer(spoolDir, spool, LOCK_POLL_MS)).catch(
-      () => undefined,
-    );
+    try {
+      await withExistingSpool(spoolDir, (spool) => stopRunningDrainer(spoolDir, spool, LOCK_POLL_MS));
+    } catch {}
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
   progress?.done();

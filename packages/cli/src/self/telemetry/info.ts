@@ -1,9 +1,10 @@
 // `dr self telemetry info`: what is collected and what never is, and the exact JSON of the next
 // pending events as the drainer would send them (the spool holds them in that very form).
 import { TELEMETRY_INFO_TEXT } from '@dr/shared';
+import { withExistingSpool } from '@dr/spooler';
 import type { CommandIO } from '../../datarobot/command-io.ts';
 import { telemetrySettings } from '../../telemetry/telemetry-settings.ts';
-import { pathsOf, withExistingSpool } from './local-state.ts';
+import { pathsOf } from './local-state.ts';
 
 export interface InfoOptions {
   readonly limit: number;

@@ -3,10 +3,10 @@
 // replaced, so nothing recorded before can be linked to what comes after.
 import { rmSync } from 'node:fs';
 import { isValidDeviceId, newDeviceId, readConfig, updateConfig } from '@dr/shared';
-import { Spool, stopRunningDrainer } from '@dr/spooler';
+import { Spool, stopRunningDrainer, withExistingSpool } from '@dr/spooler';
 import type { CommandIO } from '../../datarobot/command-io.ts';
 import { telemetrySettings } from '../../telemetry/telemetry-settings.ts';
-import { pathsOf, withExistingSpool } from './local-state.ts';
+import { pathsOf } from './local-state.ts';
 
 export async function resetTelemetry(io: CommandIO): Promise<number> {
   io.telemetry.stopRecording();

@@ -7,11 +7,12 @@ import {
   inspectDrainerLock,
   LAST_SUCCESS_META_KEY,
   readDrainerState,
+  withExistingSpool,
 } from '@dr/spooler';
 import { isInteractive } from '../../cli/context.ts';
 import type { CommandIO } from '../../datarobot/command-io.ts';
 import { readTelemetryState } from '../../telemetry/start-telemetry.ts';
-import { isoOrNull, pathsOf, readSessionInfo, withExistingSpool } from './local-state.ts';
+import { isoOrNull, pathsOf, readSessionInfo } from './local-state.ts';
 
 export async function showTelemetryStatus(io: CommandIO, outputFormat: 'text' | 'json'): Promise<number> {
   const paths = pathsOf(io);
