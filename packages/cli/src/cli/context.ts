@@ -2,6 +2,7 @@
 // replace them), the telemetry recorder, and what the runner learns back from the command.
 import type { EventProperties, EventType } from '@dr/shared';
 import type { BaseContext, CommandClass } from 'clipanion';
+import { TRUE_WORDS } from './global-options.ts';
 
 /** Records the command's domain events (declared in the event schema); never throws nor waits. */
 export interface CommandTelemetry {
@@ -59,6 +60,5 @@ export function isInteractive(streams: {
 
 /** DATAROBOT_CLI_NON_INTERACTIVE is on, in the Go dr's words (`1`, `true`, `yes`…, any case). */
 export function isNonInteractiveRun(env: Readonly<Record<string, string | undefined>>): boolean {
-  const value = env.DATAROBOT_CLI_NON_INTERACTIVE?.trim().toLowerCase();
-  return value !== undefined && ['1', 't', 'true', 'y', 'yes', 'on'].includes(value);
+  return TRUE_WORDS.includes(env.DATAROBOT_CLI_NON_INTERACTIVE?.trim().toLowerCase() ?? '');
 }

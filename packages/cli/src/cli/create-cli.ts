@@ -43,9 +43,7 @@ export class VersionCommand extends Builtins.VersionCommand {
 
 /** A CLI with the commands of the group `path` names (or all), for their usage only. */
 export async function listingCli(path: readonly string[]): Promise<Cli<DrContext>> {
-  const listing = newCli();
-  for (const command of await loadCommands(commandsOfGroup(path[0]))) listing.register(command);
-  return listing;
+  return cliOf(await loadCommands(commandsOfGroup(path[0])));
 }
 
 /**
@@ -53,9 +51,7 @@ export async function listingCli(path: readonly string[]): Promise<Cli<DrContext
  * else the group it names (or all) with both, for suggestions and options before a path.
  */
 export async function createCli(args: readonly string[] = []): Promise<Cli<DrContext>> {
-  const cli = newCli();
-  for (const command of await commandsReachableFrom(args)) cli.register(command);
-  return cli;
+  return cliOf(await commandsReachableFrom(args));
 }
 
 async function commandsReachableFrom(args: readonly string[]): Promise<CommandClass<DrContext>[]> {
@@ -67,7 +63,7 @@ async function commandsReachableFrom(args: readonly string[]): Promise<CommandCl
   return [ListCommandsCommand, VersionCommand, ...(await loadCommands(commandsOfGroup(first)))];
 }
 
-function newCli(): Cli<DrContext> {
+function cliOf(commands: readonly CommandClass<DrContext>[]): Cli<DrContext> {
   const cli = new Cli<DrContext>({
     binaryLabel: 'DataRobot CLI',
     binaryName: 'dr',
@@ -84,6 +80,7 @@ function newCli(): Cli<DrContext> {
     },
     configurable: true,
   });
+  for (const command of commands) cli.register(command);
   return cli;
 }
 
@@ -95,11 +92,7 @@ export function optionsDeclaredBy(cli: Cli<DrContext>, path: readonly string[]):
 
 /** A part of the installed program is missing or unreadable: one line (and the stack under --debug). */
 export function loadFailureText(error: unknown, debug: boolean): string {
-  const [firstLine] = messageOf(error).split('\n', 1);
+  const [firstLine] = (error instanceof Error ? error.message : String(error)).split('\n', 1);
   const stack = debug && error instanceof Error && error.stack ? `${error.stack}\n` : '';
   return `Error: dr could not load its commands: ${firstLine} (reinstall dr)\n${stack}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -83,7 +83,7 @@ export function globalOptionsHelp(): string {
 }
 
 /** Go's boolean words (strconv.ParseBool, and the `y`/`yes` of DATAROBOT_CLI_NON_INTERACTIVE), any case. */
-const TRUE_WORDS = ['1', 't', 'true', 'y', 'yes', 'on'];
+export const TRUE_WORDS = ['1', 't', 'true', 'y', 'yes', 'on'];
 const FALSE_WORDS = ['0', 'f', 'false', 'n', 'no', 'off'];
 
 /** A DATAROBOT_CLI_<KEY> variable whose value is no boolean: said in one line, exit 2. */

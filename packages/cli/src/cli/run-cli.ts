@@ -55,17 +55,13 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
     return lineFacts;
   };
   const asksHelp = () => command?.help === true || args.includes('--help') || args.includes('-h');
-  const telemetry = await beginTelemetry(
-    globals,
-    context,
-    () => command !== undefined && mayAskForConsent(asksHelp(), facts()),
-  );
+  const mayAsk = () => command !== undefined && mayAskForConsent(asksHelp(), facts());
+  const telemetry = await beginTelemetry(globals, context, mayAsk);
   context.telemetry = telemetry;
   // Ctrl-C still records how the command ended. A command that handles it itself finishes in its
   // own way; otherwise the run ends here with 130, as the shell expects.
   let interrupted = false;
-  const handlesInterrupt = (command?.constructor as { handlesInterrupt?: boolean } | undefined)
-    ?.handlesInterrupt;
+  const handlesInterrupt = (command?.constructor as { handlesInterrupt?: boolean })?.handlesInterrupt;
   const onInterrupt = () => {
     interrupted = true;
     if (handlesInterrupt === true) return;

@@ -20,12 +20,6 @@ export function isTerminal(fd: number): boolean {
   return process.getBuiltinModule('node:tty').isatty(fd);
 }
 
-/** Output dr could not write, as one line: `Cannot write the output (ENOSPC: no space left on device).` */
-function outputFailure(error: unknown): DrError {
-  const reason = error instanceof Error ? error.message.replace(/, write$/, '') : String(error);
-  return new DrError('OUTPUT_UNWRITABLE', `Cannot write the output (${reason}).`, { cause: error });
-}
-
 /**
  * Writes to stdout or stderr directly. A closed pipe ends dr quietly with 0; on EAGAIN or once
  * someone listens for events, Node's stream takes over. Unwritable stdout is OUTPUT_UNWRITABLE.
@@ -67,7 +61,8 @@ export class FdWriter {
         if (code === 'EPIPE') process.exit(0);
         if (code === 'EAGAIN') return this.#useStream().write(bytes.subarray(written), done as WriteCallback);
         if (this.#fd === 2) return true;
-        throw outputFailure(error);
+        const reason = error instanceof Error ? error.message.replace(/, write$/, '') : String(error);
+        throw new DrError('OUTPUT_UNWRITABLE', `Cannot write the output (${reason}).`, { cause: error });
       }
     }
     return this.#stream.write(chunk, done as WriteCallback);

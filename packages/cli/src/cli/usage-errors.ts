@@ -30,12 +30,8 @@ export function optionLeftWithoutValue(
   bareBefore: readonly string[],
 ): LineUsageError | undefined {
   if (bareBefore.length === 0) return undefined;
-  const valued = new Set(
-    optionsDeclaredBy(cli, command.path)
-      .filter((option) => option.takesValue)
-      .flatMap((option) => option.names),
-  );
-  const bare = bareBefore.find((option) => valued.has(option));
+  const valued = optionsDeclaredBy(cli, command.path).filter((option) => option.takesValue);
+  const bare = bareBefore.find((name) => valued.some((option) => option.names.includes(name)));
   if (bare === undefined) return undefined;
   return missingValue(bare, cli.usage(command.constructor as CommandClass<DrContext>, { colored: false }));
 }
