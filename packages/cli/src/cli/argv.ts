@@ -2,8 +2,8 @@
 // it builds: which command's path the line starts with, the words before `--`, help flags, and
 // the global options (read anywhere before `--` and taken off the line).
 import { commandTree } from './command-tree.ts';
-import type { CommandEntry, GlobalOptions } from './context.ts';
-import { fieldOf, GLOBAL_OPTIONS, NO_GLOBAL_OPTIONS } from './global-options.ts';
+import type { CommandEntry } from './context.ts';
+import { fieldOf, GLOBAL_OPTIONS, type GlobalOptions, NO_GLOBAL_OPTIONS } from './global-options.ts';
 
 /** The words of `args` before a `--` separator. */
 export function wordsBeforeSeparator(args: readonly string[]): readonly string[] {

@@ -2,7 +2,7 @@
 // replace them), the telemetry recorder, and what the runner learns back from the command.
 import type { EventProperties, EventType } from '@dr/shared';
 import type { BaseContext, CommandClass } from 'clipanion';
-import { TRUE_WORDS } from './global-options.ts';
+import { type GlobalOptions, TRUE_WORDS } from './global-options.ts';
 
 /** Records the command's domain events (declared in the event schema); never throws nor waits. */
 export interface CommandTelemetry {
@@ -11,18 +11,6 @@ export interface CommandTelemetry {
   record<T extends EventType>(eventType: T, properties: EventProperties<T>): void;
   /** Records nothing more and starts no drainer (disable, reset: the choice holds at once). */
   stopRecording(): void;
-}
-
-/** The options every command takes (global-options.ts lists them). */
-export interface GlobalOptions {
-  readonly config: string | undefined;
-  readonly debug: boolean;
-  readonly verbose: boolean;
-  readonly disableTelemetry: boolean;
-  readonly skipCertificateCheck: boolean;
-  readonly caCert: string | undefined;
-  readonly skipAuth: boolean;
-  readonly forceInteractive: boolean;
 }
 
 /** A command of dr: its paths (canonical first) and how to load its class (cli/command-tree.ts). */

@@ -4,8 +4,8 @@
 import { DrError, ExitCode } from '@dr/shared';
 import { Command, Option } from 'clipanion';
 import { isEnum } from 'typanion';
-import type { DrContext, GlobalOptions } from './context.ts';
-import { NO_GLOBAL_OPTIONS, OUTPUT_FORMATS } from './global-options.ts';
+import type { DrContext } from './context.ts';
+import { type GlobalOptions, NO_GLOBAL_OPTIONS, OUTPUT_FORMATS } from './global-options.ts';
 
 export abstract class DrCommand extends Command<DrContext> {
   // The global options (global-options.ts), read off the line by the runner.

@@ -1,7 +1,18 @@
 // The options every dr command takes, listed once with the Go dr's names: the runner reads
 // them off the line (argv.ts), the help ends with them and the completion scripts offer them.
-// On every command's path, so it is plain constants and imports only a type.
-import type { GlobalOptions } from './context.ts';
+// On every command's path, so it is plain constants and imports nothing.
+
+/** The global options of a line, as DrCommand's getters give them. */
+export interface GlobalOptions {
+  readonly config: string | undefined;
+  readonly debug: boolean;
+  readonly verbose: boolean;
+  readonly disableTelemetry: boolean;
+  readonly skipCertificateCheck: boolean;
+  readonly caCert: string | undefined;
+  readonly skipAuth: boolean;
+  readonly forceInteractive: boolean;
+}
 
 export interface GlobalOption {
   /** Every name, the short one first (`-h`, `--help`). */

@@ -1,7 +1,8 @@
 // The start of a run's telemetry: the opt-out is checked before any file is read or telemetry
 // code loaded (SPEC §3), and a fault leaves telemetry off for the run, never the command.
 import { userOptOut } from '@dr/shared';
-import type { DrContext, GlobalOptions } from '../cli/context.ts';
+import type { DrContext } from '../cli/context.ts';
+import type { GlobalOptions } from '../cli/global-options.ts';
 import { inactiveTelemetryRun, type TelemetryRun } from './telemetry-run.ts';
 
 /** The run's telemetry: nothing loaded when opted out (SPEC §3), and off for the run if it fails. */
