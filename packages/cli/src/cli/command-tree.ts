@@ -50,6 +50,7 @@ const commandGroups = {
     command('task list', async () => (await import('../commands/task/list.ts')).TaskListCommand, ['task l']),
     command('task run', async () => (await import('../commands/task/run.ts')).TaskRunCommand, [
       'task r',
+      // The Go dr's top-level shortcut for `task run`.
       'run',
     ]),
   ],

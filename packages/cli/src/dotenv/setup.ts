@@ -1,6 +1,8 @@
-// `dr dotenv setup`: writes .env from .env.template, keeping values already there; the endpoint
-// and token come from the login, other empty keys are asked on a terminal (secrets masked). With
-// no terminal, required keys left empty are named and the command fails after writing the rest.
+// `dr dotenv setup`: writes .env from .env.template. Values already in .env are kept; the
+// DataRobot endpoint and token come from the login (DATAROBOT_ENDPOINT/DATAROBOT_API_TOKEN or
+// drconfig.yaml); every other empty key is asked for on a terminal (secrets masked), or left at
+// the template's default without one. Without a terminal, required keys still empty are named
+// and the command fails (exit 1) after writing what it could.
 import { join } from 'node:path';
 import { DrError, ExitCode } from '@dr/shared';
 import { isInteractive } from '../cli/context.ts';

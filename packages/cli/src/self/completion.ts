@@ -100,11 +100,13 @@ async function completionTree(commandTree: readonly CommandEntry[]): Promise<Com
 }
 
 export async function printCompletionScript(io: CommandIO, shell: Shell): Promise<number> {
-  io.stdout.write(await completionScript(shell, await completionTree(io.commands ?? [])));
+  io.stdout.write(await completionScript(shell, io.commands ?? []));
   return 0;
 }
 
-function completionScript(shell: Shell, tree: CompletionTree): string {
+/** The script for `shell`, from `commands` (CommandIO.commands: importing the list would be a circle). */
+export async function completionScript(shell: Shell, commands: readonly CommandEntry[]): Promise<string> {
+  const tree = await completionTree(commands);
   if (shell === 'fish') return fishScript(tree);
   const functions = bashFunctions(tree);
   if (shell === 'zsh') {

@@ -1,6 +1,7 @@
-// `dr task run`: runs tasks with go-task in the application folder, on this terminal, and exits
-// with the task's exit code. Telemetry gets the outcome, the duration, and the task's name only
-// when it is a well-known template task (else 'custom': names are what the user typed).
+// `dr task run`: runs tasks with go-task (`task -t <Taskfile> [--parallel] [--yes] <tasks…>
+// [-- args]`) in the application folder, on this terminal, and exits with the task's exit code.
+// Telemetry gets the outcome and duration, and the task's name only when it is a well-known
+// template task name (anything else is 'custom': names are what the user typed).
 import { spawn } from 'node:child_process';
 import { allowlistedTaskName, DrError, ExitCode } from '@dr/shared';
 import type { CommandIO } from '../datarobot/command-io.ts';
