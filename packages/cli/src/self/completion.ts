@@ -1,6 +1,6 @@
-// `dr self completion bash|zsh|fish`: a script generated from the command tree, so it never
-// falls behind: command words, then each command's options and the global ones. After a
-// command's words, bash and zsh fall back to file names (for --ca-cert, --dir…).
+// `dr self completion bash|zsh|fish`: a completion script generated from the command tree, so it
+// never falls behind the commands: command words, then each command's options (the global ones
+// too, from the list in cli/global-options.ts; `dr -<Tab>` offers them and --version). After a command's words, bash and zsh fall back to file names (for --ca-cert, --dir…).
 import { Cli } from 'clipanion';
 import type { CommandEntry, DrContext } from '../cli/context.ts';
 import { GLOBAL_OPTIONS, type GlobalOption } from '../cli/global-options.ts';
