@@ -38,14 +38,16 @@ export function commandNamedBy(args: readonly string[]): NamedCommand | undefine
   return best;
 }
 
-/** The words before a command's last, which name a group (`auth`, `template`, `self telemetry`). */
+/** The words before a command's last that are no command: groups (`auth`, `self telemetry`). */
 export const GROUP_PATHS: readonly string[][] = [
   ...new Set(
     commandTree.flatMap((entry) =>
       entry.paths.flatMap((path) => path.slice(1).map((_, end) => path.slice(0, end + 1).join(' '))),
     ),
   ),
-].map((path) => path.split(' '));
+]
+  .filter((path) => !commandTree.some((entry) => entry.paths.some((words) => words.join(' ') === path)))
+  .map((path) => path.split(' '));
 
 /** A line that asks for a list of commands: nothing, a help flag alone, or a group alone. */
 export function isListLine(args: readonly string[]): boolean {
