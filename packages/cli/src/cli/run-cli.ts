@@ -1,6 +1,6 @@
 // The runner: reads the line, runs the command it names inside the run's telemetry (started,
 // finished, Ctrl-C) and returns the exit code. Usage errors go to stderr with exit 2, a stack
-// only under --debug. Nothing here calls process.exit but Ctrl-C: bin/dr sets the exit code.
+// only under --debug. Nothing here calls process.exit but Ctrl-C: main.ts sets the exit code.
 import { DrError, ExitCode } from '@dr/shared';
 import type { Cli, Command } from 'clipanion';
 import { beginTelemetry } from '../telemetry/begin-telemetry.ts';
