@@ -1,9 +1,10 @@
 // dr task list and run, as bin/dr with a tiny fake go-task `task` script on PATH: it prints a
 // task list for `--list --json`, and otherwise logs its arguments and exits as told.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { splitTaskArgs } from '../../src/task/run.ts';
+import { fakeTaskOnPath } from '../support/fake-task.ts';
 import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
 
 const TASKS = {
@@ -39,12 +40,7 @@ beforeEach(() => {
   mkdirSync(join(app, '.git'), { recursive: true });
   mkdirSync(join(app, 'web'));
   writeFileSync(join(app, 'Taskfile.yml'), "version: '3'\n");
-  const bin = join(home.dir, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'task'), FAKE_TASK);
-  chmodSync(join(bin, 'task'), 0o755);
-  log = join(home.dir, 'task.log');
-  env = { ...home.env, PATH: `${bin}:/usr/bin:/bin`, FAKE_TASK_LOG: log };
+  ({ env, log } = fakeTaskOnPath(home, FAKE_TASK));
 });
 afterEach(() => home.cleanup());
 

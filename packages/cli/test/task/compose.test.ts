@@ -1,0 +1,149 @@
+// dr task compose, as bin/dr in a template folder in a temp dir, with a fake go-task `task` on
+// PATH that lists each component's tasks by its folder's name. The expected Taskfile
+// (fixtures/composed-Taskfile.yaml.txt) is the Go dr's template rendered by Go's rules for this
+// layout, checked line by line against them.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeTaskOnPath } from '../support/fake-task.ts';
+import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
+
+const FAKE_TASK = `#!/bin/sh
+printf '%s\\n' "$PWD $*" >> "$FAKE_TASK_LOG"
+case "$(basename "$PWD")" in
+  api) echo '{"tasks":[{"name":"dev","aliases":[]},{"name":"lint","aliases":[]},{"name":"up","aliases":[]}]}' ;;
+  web) echo '{"tasks":[{"name":"serve","aliases":["dev"]},{"name":"install","aliases":[]},{"name":"deploy-dev","aliases":[]}]}' ;;
+  *) echo '{"tasks":[]}' ;;
+esac
+`;
+const EXPECTED = readFileSync(join(import.meta.dirname, 'fixtures/composed-Taskfile.yaml.txt'), 'utf8');
+
+let home: DrHome;
+let app: string;
+let env: NodeJS.ProcessEnv;
+let log: string;
+
+function write(path: string, text: string) {
+  mkdirSync(dirname(join(app, path)), { recursive: true });
+  writeFileSync(join(app, path), text);
+}
+
+beforeEach(() => {
+  home = makeDrHome();
+  app = join(home.dir, 'app');
+  mkdirSync(join(app, '.datarobot', 'answers'), { recursive: true });
+  for (const taskfile of [
+    'api/Taskfile.yaml',
+    'web/Taskfile.yml',
+    'infra/stack/Taskfile.yaml',
+    'deep/a/b/Taskfile.yaml',
+    '.hidden/Taskfile.yaml',
+  ]) {
+    write(taskfile, "version: '3'\n");
+  }
+  write('.taskfile-data.yaml', 'ports:\n  - name: API\n    port: 8000\n  - name: Web\n    port: 5173\n');
+  write('.gitignore', 'node_modules\n');
+  ({ env, log } = fakeTaskOnPath(home, FAKE_TASK));
+});
+afterEach(() => home.cleanup());
+
+const read = (path: string) => readFileSync(join(app, path), 'utf8');
+
+describe('dr task compose', () => {
+  it("writes the Go dr's root Taskfile: components two deep, their tasks aggregated, dev ports; .gitignore gets its line", async () => {
+    const result = await runDr(['task', 'compose'], { env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(
+      "Generated file saved to: Taskfile.yaml\nAdded /Taskfile.yaml line to '.gitignore'.\n",
+    );
+    expect(result.stderr).toBe('');
+    expect(read('Taskfile.yaml')).toBe(EXPECTED);
+    expect(read('.gitignore')).toBe('/Taskfile.yaml\n\nnode_modules\n');
+    expect(readFileSync(log, 'utf8')).toBe(
+      [
+        `${app}/api --list --json -t Taskfile.yaml`,
+        `${app}/infra/stack --list --json -t Taskfile.yaml`,
+        `${app}/web --list --json -t Taskfile.yml`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('overwrites the root Taskfile it finds (Taskfile.yml too) and adds no second .gitignore line', async () => {
+    write('Taskfile.yml', 'hand written\n');
+    write('.gitignore', 'node_modules\n/Taskfile.yml\n');
+    const result = await runDr(['task', 'compose'], { env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('Generated file saved to: Taskfile.yml\n');
+    expect(read('Taskfile.yml')).toBe(EXPECTED);
+    expect(existsSync(join(app, 'Taskfile.yaml'))).toBe(false);
+    expect(read('.gitignore')).toBe('node_modules\n/Taskfile.yml\n');
+  });
+
+  it("renders the template's .Taskfile.template, and --template (-t) over it", async () => {
+    write('.Taskfile.template', '{{ range .Includes }}{{ .Name }} {{ end }}dev={{ .DevComponents }}\n');
+    const project = await runDr(['task', 'compose'], { env, cwd: app });
+    expect(project.code, project.stderr).toBe(0);
+    expect(project.stderr).toBe('Using auto-discovered template: .Taskfile.template\n');
+    expect(read('Taskfile.yaml')).toBe('api stack web dev=[api web]\n');
+    write('mine.tmpl', '{{- if .HasLint }}lint: {{ range .LintComponents }}{{ . }}{{ end }}{{ end }}\n');
+    const flag = await runDr(['task', 'compose', '-t', 'mine.tmpl'], { env, cwd: app });
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(flag.stderr).toBe('');
+    expect(read('Taskfile.yaml')).toBe('lint: api\n');
+  });
+
+  it('without go-task, includes the components, aggregates nothing, and says so', async () => {
+    const result = await runDr(['task', 'compose'], { env: { ...env, PATH: '/usr/bin:/bin' }, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Warning: go-task (`task`) is not on PATH');
+    expect(read('Taskfile.yaml')).toContain('  web:\n    taskfile: ./web/Taskfile.yml\n    dir: ./web\n');
+    expect(read('Taskfile.yaml')).not.toContain('task: api:lint');
+  });
+
+  it.each([
+    {
+      refused: 'a folder that is no template',
+      arrange: () => mkdirSync(join(app, 'elsewhere')),
+      folder: 'elsewhere',
+      code: 1,
+      message: /^Error: You don't seem to be in a DataRobot template folder/,
+    },
+    {
+      refused: 'a template without component Taskfiles',
+      arrange: () => write('empty/.datarobot/cli/versions.yaml', ''),
+      folder: 'empty',
+      code: 1,
+      message: /^Error: No Taskfiles found in child folders/,
+    },
+    {
+      refused: 'a component Taskfile with its own dotenv',
+      arrange: () => write('web/Taskfile.yml', "version: '3'\ndotenv: ['.env']\n"),
+      code: 1,
+      message: /^Error: Cannot generate the Taskfile: \.\/web\/Taskfile\.yml already has a dotenv directive/,
+    },
+    {
+      refused: 'a --template that does not exist',
+      args: ['--template', 'nope.tmpl'],
+      code: 2,
+      message: /^Error: The Taskfile template .*nope\.tmpl does not exist\.$/,
+    },
+    {
+      refused: 'a template dr cannot render',
+      arrange: () => write('.Taskfile.template', '{{ template "x" }}'),
+      code: 1,
+      message: /The Taskfile template uses `\{\{template\}\}`, which dr does not support\.$/,
+    },
+  ])(
+    'refuses $refused in one line, writing nothing',
+    async ({ arrange, folder = '.', args = [], code, message }) => {
+      arrange?.();
+      const cwd = join(app, folder);
+      const result = await runDr(['task', 'compose', ...args], { env, cwd });
+      expect(result.code).toBe(code);
+      expect(result.stderr.trimEnd()).toMatch(message);
+      expect(result.stderr.split('\n').filter((line) => line.startsWith('Error:'))).toHaveLength(1);
+      expect(existsSync(join(cwd, 'Taskfile.yaml'))).toBe(false);
+    },
+  );
+});
