@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   allowlistedTaskName,
+  allowlistedToolName,
   EVENT_SCHEMA,
   type EventProperties,
   type EventType,
@@ -177,6 +178,10 @@ describe('the schema', () => {
         'task_run',
         'task_success',
         'task_failed',
+        // Issue #16: the Go dr's commands dr gained.
+        'task_compose',
+        'dependency_check',
+        'dependency_install',
         'self_update',
         'self_version',
         'tui_interaction',
@@ -262,5 +267,16 @@ describe('trackingPlanJsonSchema', () => {
       enum: expect.any(Array),
     });
     expect(schema.$defs.telemetry_dropped?.properties.dropped_count).toMatchObject({ type: 'integer' });
+  });
+});
+
+describe('allowlistedToolName', () => {
+  it("sends a template's tool by its listed name or a known alias, and any other as other", () => {
+    expect(allowlistedToolName('Python')).toBe('python');
+    expect(allowlistedToolName('python3')).toBe('python');
+    expect(allowlistedToolName('Node.js')).toBe('node');
+    expect(allowlistedToolName('go-task')).toBe('task');
+    expect(allowlistedToolName('uv')).toBe('uv');
+    expect(allowlistedToolName('/opt/acme/bin/secret-tool')).toBe('other');
   });
 });

@@ -11,13 +11,13 @@ export class TaskRunCommand extends DrCommand {
     description: "Run tasks of an application's Taskfile",
     details: `
       Runs the named tasks with go-task on the Taskfile of the application folder (--dir, else
-      the root of the git repository you are in, or the current folder), on this terminal, and
-      exits non-zero when a task fails: with 1, or with the task's own exit code under
-      --exit-code. Arguments after -- are passed to the tasks (CLI_ARGS). The flags are passed to
-      go-task as the Go dr passes them: --parallel, --watch, --yes, --exit-code, --silent, and
-      always -C with --concurrency (2 unless given). --parallel and --watch exclude each other.
-      Needs the \`task\` binary (https://taskfile.dev) on PATH. \`dr run\` and \`dr task r\` (the
-      Go dr's shortcut and alias) are the same command.
+      the root of the git repository you are in, or the current folder), on this terminal. When a
+      task fails, dr exits 1, or with the task's own exit code under --exit-code. The arguments
+      after -- are passed to the tasks (CLI_ARGS). The flags are passed to go-task as the Go dr passes
+      them: --parallel, --watch, --yes, --exit-code, --silent, and always -C with --concurrency
+      (2 unless given); --parallel and --watch exclude each other. Needs the \`task\` binary
+      (https://taskfile.dev) on PATH. \`dr run\` and \`dr task r\` (the Go dr's shortcut and
+      alias) are the same command.
     `,
     examples: [
       ['Run the dev task', '$0 task run dev'],
