@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { allowlistedToolName, buildInfo, DrError, ExitCode } from '@dr/shared';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { findExecutable } from '../system/find-executable.ts';
+import { recordTemplateStep } from '../templates/template-state.ts';
 import { type Requirement, type Requirements, readRequirements } from './requirements.ts';
 
 export type ToolStatus = 'ok' | 'missing' | 'wrong_version';
@@ -40,6 +41,7 @@ export async function dependencyCheck(
     io.stdout.write(checkTable(outcome.checks));
     if (problems.length === 0) io.stdout.write('✅ All dependencies are already up to date.\n');
   }
+  if (problems.length === 0) recordSuccess(outcome);
   if (problems.length > 0) {
     throw new DrError('DEPENDENCIES_MISSING', `${problemSummary(problems)}: run \`dr dependency install\`.`);
   }
@@ -68,6 +70,12 @@ function recordCheck(io: CommandIO, { checks, source, violations }: CheckOutcome
     missing_tools: named('missing'),
     wrong_version_tools: named('wrong_version'),
   });
+}
+
+/** Tells the Go dr's `dr start` (through the template's state.yaml) that the tools are in place. */
+export function recordSuccess(outcome: CheckOutcome): void {
+  if (outcome.templateFolder !== undefined)
+    recordTemplateStep(outcome.templateFolder, 'last_success_deps_check');
 }
 
 /** The name a tool is sent under: its key or name when on the fixed list, else `other`. */

@@ -8,7 +8,14 @@ import { DrError, ExitCode } from '@dr/shared';
 import { isNonInteractiveRun } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { TerminalPrompt } from '../dotenv/terminal-prompt.ts';
-import { checkDependencies, checkTable, problemSummary, toolName, writeViolations } from './check.ts';
+import {
+  checkDependencies,
+  checkTable,
+  problemSummary,
+  recordSuccess,
+  toolName,
+  writeViolations,
+} from './check.ts';
 import type { Requirement } from './requirements.ts';
 
 export interface DependencyInstallOptions {
@@ -22,6 +29,7 @@ export async function dependencyInstall(io: CommandIO, options: DependencyInstal
   const toInstall = outcome.checks.filter((check) => check.status !== 'ok').map((check) => check.requirement);
   writeViolations(io, outcome.violations);
   if (toInstall.length === 0) {
+    recordSuccess(outcome);
     io.stdout.write('✅ All dependencies are already up to date.\n');
     return ExitCode.ok;
   }
@@ -80,6 +88,7 @@ export async function dependencyInstall(io: CommandIO, options: DependencyInstal
     installed.push(requirement);
   }
   io.stdout.write('\n✅ All dependencies installed successfully.\n');
+  recordSuccess(outcome);
   record('success');
   return ExitCode.ok;
 }

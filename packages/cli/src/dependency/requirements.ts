@@ -26,6 +26,8 @@ export interface Requirement {
 }
 
 export interface Requirements {
+  /** The template folder the requirements are for; undefined outside one. */
+  readonly templateFolder: string | undefined;
   readonly requirements: readonly Requirement[];
   readonly source: 'versions_file' | 'default';
   /** One line per problem of versions.yaml (a field missing, a version that is not one). */
@@ -88,20 +90,25 @@ export const DEFAULT_REQUIREMENTS: readonly Requirement[] = [
 
 /** The requirements for the template `cwd` is in; the built-in list when it has none. */
 export function readRequirements(cwd: string, env: NodeJS.ProcessEnv): Requirements {
-  const template = findTemplateFolder(cwd, env.HOME);
-  if (template === undefined)
-    return { requirements: DEFAULT_REQUIREMENTS, source: 'default', violations: [] };
+  const templateFolder = findTemplateFolder(cwd, env.HOME);
+  const defaults: Requirements = {
+    templateFolder,
+    requirements: DEFAULT_REQUIREMENTS,
+    source: 'default',
+    violations: [],
+  };
+  if (templateFolder === undefined) return defaults;
   let text: string;
   try {
-    text = readFileSync(join(template, TEMPLATE_CLI_FOLDER, 'versions.yaml'), 'utf8');
+    text = readFileSync(join(templateFolder, TEMPLATE_CLI_FOLDER, 'versions.yaml'), 'utf8');
   } catch {
-    return { requirements: DEFAULT_REQUIREMENTS, source: 'default', violations: [] };
+    return defaults;
   }
-  return parseRequirements(text);
+  return { templateFolder, ...parseRequirements(text) };
 }
 
 /** Reads versions.yaml text. Unreadable as a map of tools, it counts as absent, as in the Go dr. */
-export function parseRequirements(text: string): Requirements {
+export function parseRequirements(text: string): Omit<Requirements, 'templateFolder'> {
   const document = parseDocument(text);
   if (document.errors.length > 0 || !isMap(document.contents)) {
     return {

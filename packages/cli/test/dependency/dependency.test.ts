@@ -137,6 +137,23 @@ describe('dr dependency check', () => {
     expect(result.code).toBe(0);
   });
 
+  it("marks a passing check in the template's state.yaml as the Go dr does, keeping what is there", async () => {
+    const state = join(app, '.datarobot', 'cli', 'state.yaml');
+    writeFileSync(state, '# written by the Go dr\ncli_version: 0.2.50\ntemplate_name: Talk to my data\n');
+    expect((await runDr(['dependency', 'check'], { env, cwd: app })).code).toBe(1);
+    expect(readFileSync(state, 'utf8')).not.toContain('last_success_deps_check');
+    tool('drtest-python', 'echo "Python 3.12.5"');
+    tool('drtest-uv', 'echo "uv 0.11.20"');
+    const before = Date.now();
+    expect((await runDr(['dependency', 'check'], { env, cwd: join(app, 'src') })).code).toBe(0);
+    const written = readFileSync(state, 'utf8');
+    const stamp = /^last_success_deps_check: (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)$/m.exec(written);
+    expect(
+      written.startsWith('# written by the Go dr\ncli_version: 0.2.50\ntemplate_name: Talk to my data\n'),
+    ).toBe(true);
+    expect(Date.parse(stamp![1]!)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
   it("checks the Go dr's default tools outside a template (no versions.yaml)", async () => {
     const shOnly = join(home.dir, 'sh-only');
     mkdirSync(shOnly);
@@ -213,6 +230,20 @@ describe('dr dependency install', () => {
     });
     expect(result.code, result.stderr).toBe(0);
     expect(installed()).toBe('python --quiet\nuv\n');
+  });
+
+  it('marks a successful install in state.yaml, and a failed one not', async () => {
+    const state = join(app, '.datarobot', 'cli', 'state.yaml');
+    tool('drtest-python', 'echo "Python 3.12.5"');
+    const failed = await runDr(['dependency', 'install', '-y'], {
+      env: { ...env, FAIL_INSTALL: 'uv' },
+      cwd: app,
+    });
+    expect(failed.code).toBe(1);
+    expect(existsSync(state)).toBe(false);
+    const done = await runDr(['dependency', 'install', '-y'], { env, cwd: app });
+    expect(done.code, done.stderr).toBe(0);
+    expect(readFileSync(state, 'utf8')).toMatch(/^last_success_deps_check: \d{4}-[\d-]+T[\d:.]+Z\n$/);
   });
 
   it('stops at the first failure with what was tried and a tip, and exits 1', async () => {

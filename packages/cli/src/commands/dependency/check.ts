@@ -18,7 +18,9 @@ export class DependencyCheckCommand extends DrCommand {
       checks the Go dr's defaults (Python 3.12.5, uv 0.11.20, task 3.50.0, Pulumi 3.245.0). Each
       tool is looked for on PATH and its version command run; the first version it prints is
       compared with the minimum. Prints a table (or JSON with --output-format json) and exits 1
-      when a tool is missing or too old; \`dr dependency install\` installs them. Problems in
+      when a tool is missing or too old; \`dr dependency install\` installs them. A check that
+      passes in a template is noted in its .datarobot/cli/state.yaml, as the Go dr notes it (its
+      \`dr start\` then skips the check for a day). Problems in
       versions.yaml are warned about on stderr. \`dr dependencies check\` and \`dr deps check\` (the Go
       dr's aliases) are the same command.
     `,
