@@ -1,8 +1,6 @@
-// The part of Go's text/template that Taskfile templates use, so a template's own
-// `.Taskfile.template` renders under dr as under the Go dr: text with `{{ }}` actions (and the
-// `{{-`/`-}}` whitespace trims), fields (`.Includes`, `$c.Name`), variables, string and number
-// literals, `if`/`else if`/`else`, `range` (with `$i, $v :=` and `else`), and the functions eq,
-// ne, not, and, or, len. Anything else is an error that names it, never a silent wrong file.
+// The part of Go's text/template that Taskfile templates use (trims, comments, fields, variables,
+// literals, if/else if/else, range, eq ne not and or len), rendered as Go renders it, so a
+// template's own .Taskfile.template gives the Go dr's file; anything else is an error naming it.
 import { DrError } from '@dr/shared';
 
 type Value = unknown;
@@ -40,6 +38,10 @@ function invalid(message: string): DrError {
   return new DrError('TEMPLATE_INVALID', `The Taskfile template ${message}.`);
 }
 
+function unsupported(action: string): DrError {
+  return invalid(`uses \`{{${action}}}\`, which dr does not support`);
+}
+
 type Piece = { readonly text: string } | { readonly action: string };
 
 /** Text and the actions between it, with the trim markers applied to the text around them. */
@@ -50,25 +52,31 @@ function split(source: string): Piece[] {
   for (;;) {
     const open = source.indexOf('{{', position);
     let text = source.slice(position, open === -1 ? undefined : open);
-    if (trimNext) text = text.replace(/^\s+/, '');
+    if (trimNext) text = text.replace(/^[ \t\r\n]+/, '');
     if (open === -1) {
       pieces.push({ text });
       return pieces;
     }
-    const trimBefore = /^\{\{-\s/.test(source.slice(open, open + 4));
-    if (trimBefore) text = text.replace(/\s+$/, '');
+    // Go's trim markers: a dash next to the braces and one of space, tab, CR or LF, which it trims.
+    const trimBefore = /^\{\{-[ \t\r\n]/.test(source.slice(open, open + 4));
+    if (trimBefore) text = text.replace(/[ \t\r\n]+$/, '');
     pieces.push({ text });
     const start = open + (trimBefore ? 3 : 2);
     const close = closingBraces(source, start);
     if (close === -1) throw invalid('has a `{{` that is never closed');
-    trimNext = /\s-$/.test(source.slice(start, close));
+    trimNext = /[ \t\r\n]-$/.test(source.slice(start, close));
     pieces.push({ action: source.slice(start, trimNext ? close - 1 : close).trim() });
     position = close + 2;
   }
 }
 
-/** Where the `}}` that closes an action starting at `from` is, skipping quoted strings. */
+/** Where the `}}` that closes an action starting at `from` is, skipping quoted strings and a comment. */
 function closingBraces(source: string, from: number): number {
+  const comment = /^[ \t\r\n]*\/\*/.exec(source.slice(from, from + 8));
+  if (comment !== null) {
+    const end = source.indexOf('*/', from + comment[0].length);
+    return end === -1 ? -1 : source.indexOf('}}', end + 2);
+  }
   let quote: string | undefined;
   for (let index = from; index < source.length - 1; index++) {
     const char = source[index]!;
@@ -105,7 +113,7 @@ class Parser {
       if (keyword === 'if') nodes.push(this.ifNode(piece.action.slice(2)));
       else if (keyword === 'range') nodes.push(this.rangeNode(piece.action.slice(5)));
       else if (['with', 'define', 'template', 'block', 'break', 'continue'].includes(keyword))
-        throw invalid(`uses \`{{${keyword}}}\`, which dr does not support`);
+        throw unsupported(keyword);
       else nodes.push({ kind: 'print', expression: parseExpression(piece.action) });
     }
     if (!stops.includes('')) throw invalid('has an `{{if}}` or `{{range}}` without its `{{end}}`');
@@ -123,8 +131,10 @@ class Parser {
           condition: parseExpression(action.replace(/^else\s+if\s/, '')),
           body: this.nodes(['else', 'end']),
         });
-      } else {
+      } else if (action === 'else') {
         otherwise = this.nodes(['end']);
+      } else {
+        throw unsupported(action);
       }
     }
     this.index++;
@@ -142,7 +152,8 @@ class Parser {
     const over = parseExpression(declaration === null ? header : declaration[3]!);
     const body = this.nodes(['else', 'end']);
     let otherwise: Node[] = [];
-    if (this.current() === 'else') {
+    if (this.current() !== 'end') {
+      if (this.current() !== 'else') throw unsupported(this.current());
       this.index++;
       otherwise = this.nodes(['end']);
     }
@@ -157,14 +168,33 @@ class Parser {
 }
 
 const FUNCTIONS: Readonly<Record<string, (...args: Value[]) => Value>> = {
-  eq: (first, ...others) => others.some((other) => other === first),
-  ne: (first, second) => first !== second,
+  eq: (first, ...others) => others.some((other) => comparable(first, other) === first),
+  ne: (first, second) => comparable(first, second) !== first,
   not: (value) => !truthy(value),
-  and: (...values) => values.find((value) => !truthy(value)) ?? values.at(-1),
-  or: (...values) => values.find(truthy) ?? values.at(-1),
-  len: (value) =>
-    typeof value === 'string' || Array.isArray(value) ? value.length : Object.keys(value ?? {}).length,
+  len: (value) => {
+    if (typeof value === 'string' || Array.isArray(value)) return value.length;
+    throw invalid(`takes len of ${goType(value)}`);
+  },
 };
+/** Go's and/or: the first false (and) or true (or) argument, else the last; the rest are not evaluated. */
+const SHORT_CIRCUIT: Readonly<Record<string, (value: Value) => boolean>> = {
+  and: (value) => !truthy(value),
+  or: (value) => truthy(value),
+};
+
+/** `other`, when Go can compare it with `first` (two strings, numbers or booleans); else an error. */
+function comparable(first: Value, other: Value): Value {
+  const basic = ['string', 'number', 'boolean'];
+  if (!basic.includes(typeof first) || typeof first !== typeof other) {
+    throw invalid(`compares ${goType(first)} with ${goType(other)}`);
+  }
+  return other;
+}
+
+function goType(value: Value): string {
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' && value !== null ? 'a structure' : `a ${typeof value}`;
+}
 
 /** One action's expression: an operand, or a function and its arguments (parenthesised calls nest). */
 function parseExpression(text: string): Expression {
@@ -178,7 +208,7 @@ function parseExpression(text: string): Expression {
       position++;
       return inner;
     }
-    if (token.startsWith('"')) return { kind: 'literal', value: JSON.parse(token) as string };
+    if (token.startsWith('"')) return { kind: 'literal', value: goString(token) };
     if (token.startsWith('`')) return { kind: 'literal', value: token.slice(1, -1) };
     if (/^-?\d+(\.\d+)?$/.test(token)) return { kind: 'literal', value: Number(token) };
     if (token === 'true' || token === 'false') return { kind: 'literal', value: token === 'true' };
@@ -191,7 +221,7 @@ function parseExpression(text: string): Expression {
   };
   const call = (end: string | undefined): Expression => {
     const first = tokens[position];
-    if (first !== undefined && Object.hasOwn(FUNCTIONS, first)) {
+    if (first !== undefined && (Object.hasOwn(FUNCTIONS, first) || Object.hasOwn(SHORT_CIRCUIT, first))) {
       position++;
       const args: Expression[] = [];
       while (position < tokens.length && tokens[position] !== end) args.push(operand());
@@ -207,6 +237,15 @@ function parseExpression(text: string): Expression {
   return expression;
 }
 
+/** A double-quoted Go string; escapes beyond JSON's (`\\x41`, `\\a`) are refused rather than misread. */
+function goString(token: string): string {
+  try {
+    return JSON.parse(token) as string;
+  } catch {
+    throw invalid(`has a string dr cannot read: ${token}`);
+  }
+}
+
 function evaluate(nodes: readonly Node[], dot: Value, variables: Map<string, Value>, out: string[]): void {
   for (const node of nodes) {
     if (node.kind === 'text') out.push(node.text);
@@ -217,12 +256,8 @@ function evaluate(nodes: readonly Node[], dot: Value, variables: Map<string, Val
       );
       evaluate(branch?.body ?? node.otherwise, dot, variables, out);
     } else {
-      const over = evaluated(node.over, dot, variables);
-      const items = Array.isArray(over)
-        ? over
-        : over === undefined || over === null
-          ? []
-          : Object.values(over);
+      const items = evaluated(node.over, dot, variables);
+      if (!Array.isArray(items)) throw invalid(`ranges over ${goType(items)}, not a list`);
       if (items.length === 0) evaluate(node.otherwise, dot, variables, out);
       items.forEach((item, index) => {
         const scope = new Map(variables);
@@ -237,7 +272,16 @@ function evaluate(nodes: readonly Node[], dot: Value, variables: Map<string, Val
 function evaluated(expression: Expression, dot: Value, variables: Map<string, Value>): Value {
   if (expression.kind === 'literal') return expression.value;
   if (expression.kind === 'call') {
-    return FUNCTIONS[expression.name]!(...expression.args.map((arg) => evaluated(arg, dot, variables)));
+    const decisive = SHORT_CIRCUIT[expression.name];
+    if (decisive === undefined) {
+      return FUNCTIONS[expression.name]!(...expression.args.map((arg) => evaluated(arg, dot, variables)));
+    }
+    let value: Value;
+    for (const arg of expression.args) {
+      value = evaluated(arg, dot, variables);
+      if (decisive(value)) break;
+    }
+    return value;
   }
   if (expression.root !== '.' && !variables.has(expression.root)) {
     throw invalid(`uses the undefined variable ${expression.root}`);
@@ -259,8 +303,9 @@ function truthy(value: Value): boolean {
   return Boolean(value);
 }
 
-/** As fmt prints a value: lists as `[a b]`. */
+/** As fmt prints a value: lists as `[a b]`, structures (an include, a port) as `{a b}`. */
 function printed(value: Value): string {
   if (Array.isArray(value)) return `[${value.map(printed).join(' ')}]`;
+  if (typeof value === 'object' && value !== null) return `{${Object.values(value).map(printed).join(' ')}}`;
   return value === undefined || value === null ? '<no value>' : String(value);
 }

@@ -45,7 +45,63 @@ describe('renderGoTemplate', () => {
     expect(renderGoTemplate('{{ len .Includes }} {{ or .HasLint "fallback" }}', data)).toBe('2 fallback');
   });
 
+  it("trims only Go's spaces, skips comments holding braces, prints structures as Go does", () => {
+    expect(renderGoTemplate('a\u00a0{{- "b" -}}\f c', data)).toBe('a\u00a0b\f c');
+    expect(renderGoTemplate('a {{- /* {{ "}}" }} */ -}} b', data)).toBe('ab');
+    expect(renderGoTemplate('{{ range .Includes }}{{ . }}{{ end }}', data)).toBe(
+      '{api ./api/Taskfile.yaml}{web ./web/Taskfile.yml}',
+    );
+  });
+
+  it("renders the constructs of DataRobot's recipe .Taskfile.template", () => {
+    const template = [
+      "dotenv: ['.env', '.env.{{`{{.ENV}}`}}']",
+      'includes:',
+      '  common:',
+      '    taskfile: ./core/task-common.yaml',
+      '  {{- range .Includes }}',
+      '  {{- if ne .Name "web" }}',
+      '  {{ .Name }}:',
+      '    taskfile: {{ .Taskfile }}',
+      '  {{- end }}',
+      '  {{- end }}',
+      '',
+    ].join('\n');
+    expect(renderGoTemplate(template, data)).toBe(
+      [
+        "dotenv: ['.env', '.env.{{.ENV}}']",
+        'includes:',
+        '  common:',
+        '    taskfile: ./core/task-common.yaml',
+        '  api:',
+        '    taskfile: ./api/Taskfile.yaml',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('evaluates and/or as Go does: from the left, up to the first deciding value', () => {
+    expect(renderGoTemplate('{{ or .HasDev .Missing }} {{ and .HasLint .Missing }}', data)).toBe(
+      'true false',
+    );
+    expect(() => renderGoTemplate('{{ or .HasLint .Missing }}', data)).toThrow('the field .Missing');
+  });
+
   it('names what it cannot render instead of writing a wrong file', () => {
+    expect(() => renderGoTemplate('{{ if .HasLint }}a{{ else with .Port }}b{{ end }}', data)).toThrow(
+      'The Taskfile template uses `{{else with .Port}}`, which dr does not support.',
+    );
+    expect(() => renderGoTemplate('{{ range .Empty }}a{{ else if .HasDev }}b{{ end }}', data)).toThrow(
+      'uses `{{else if .HasDev}}`, which dr does not support',
+    );
+    expect(() => renderGoTemplate('{{ "\\x41" }}', data)).toThrow('has a string dr cannot read: "\\x41"');
+    expect(() => renderGoTemplate('{{ if eq .Port "8080" }}x{{ end }}', data)).toThrow(
+      'compares a number with a string',
+    );
+    expect(() => renderGoTemplate('{{ range .Port }}x{{ end }}', data)).toThrow(
+      'ranges over a number, not a list',
+    );
+    expect(() => renderGoTemplate('{{ len .Port }}', data)).toThrow('takes len of a number');
     expect(() => renderGoTemplate('{{ .Missing }}', data)).toThrow(
       'The Taskfile template uses the field .Missing, which dr does not provide.',
     );
