@@ -1,10 +1,6 @@
-// `dr task compose`: generates the template folder's root Taskfile from its components'
-// Taskfiles, as the Go dr does: every Taskfile.yaml/.yml up to two folders deep (hidden folders
-// skipped) is included under its folder's name, and the components' start, lint, install,
-// uninstall, test, dev, deploy (or up) and deploy-dev (or up-dev) tasks, as go-task lists them,
-// become root tasks that run them all. The Taskfile is rendered from the --template file, else
-// the folder's .Taskfile.template, else the Go dr's own template, and overwrites the root
-// Taskfile; a line for it is added to .gitignore.
+// `dr task compose`: writes a template's root Taskfile from its components' Taskfiles, as the
+// Go dr does (cmd/task/compose, internal/task/discovery.go): same discovery, template data,
+// rendering (its template, .Taskfile.template or --template), overwrite and .gitignore line.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { DrError, ExitCode } from '@dr/shared';
@@ -76,10 +72,10 @@ export async function taskCompose(io: CommandIO, options: TaskComposeOptions): P
       DevPorts: devPorts(root),
     };
     const rendered = renderGoTemplate(source, data);
-    const name = rootTaskfileName(root);
+    const [name, otherName] = rootTaskfileNames(root);
     writeFileSync(join(root, name), rendered);
     io.stdout.write(`Generated file saved to: ${name}\n`);
-    const gitignoreUpdated = ignoreInGit(io, root, `/${name}`);
+    const gitignoreUpdated = ignoreInGit(io, root, `/${otherName}`);
     io.telemetry.record('task_compose', {
       go_command: 'dr task compose',
       result: 'success',
@@ -100,11 +96,14 @@ export async function taskCompose(io: CommandIO, options: TaskComposeOptions): P
   }
 }
 
-/** The root Taskfile's name: the one that exists (Taskfile.yaml first), else Taskfile.yaml. */
-function rootTaskfileName(root: string): string {
+/**
+ * The root Taskfile's name, the one that exists (Taskfile.yaml first) else Taskfile.yaml, and
+ * the other spelling, which the Go dr's compose (its detectExistingTaskfile) puts in .gitignore.
+ */
+function rootTaskfileNames(root: string): [string, string] {
   return existsSync(join(root, 'Taskfile.yaml')) || !existsSync(join(root, 'Taskfile.yml'))
-    ? 'Taskfile.yaml'
-    : 'Taskfile.yml';
+    ? ['Taskfile.yaml', 'Taskfile.yml']
+    : ['Taskfile.yml', 'Taskfile.yaml'];
 }
 
 /** Component Taskfiles below `root`, sorted by their folder's name (the include's name). */

@@ -50,15 +50,16 @@ afterEach(() => home.cleanup());
 const read = (path: string) => readFileSync(join(app, path), 'utf8');
 
 describe('dr task compose', () => {
-  it("writes the Go dr's root Taskfile: components two deep, their tasks aggregated, dev ports; .gitignore gets its line", async () => {
+  it("writes the Go dr's root Taskfile: components two deep, their tasks aggregated, dev ports; .gitignore gets the other spelling", async () => {
     const result = await runDr(['task', 'compose'], { env, cwd: app });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(
-      "Generated file saved to: Taskfile.yaml\nAdded /Taskfile.yaml line to '.gitignore'.\n",
+      "Generated file saved to: Taskfile.yaml\nAdded /Taskfile.yml line to '.gitignore'.\n",
     );
     expect(result.stderr).toBe('');
     expect(read('Taskfile.yaml')).toBe(EXPECTED);
-    expect(read('.gitignore')).toBe('/Taskfile.yaml\n\nnode_modules\n');
+    // As the Go dr's compose (cmd/task/compose: detectExistingTaskfile's notInUse) writes it.
+    expect(read('.gitignore')).toBe('/Taskfile.yml\n\nnode_modules\n');
     expect(readFileSync(log, 'utf8')).toBe(
       [
         `${app}/api --list --json -t Taskfile.yaml`,
@@ -71,13 +72,13 @@ describe('dr task compose', () => {
 
   it('overwrites the root Taskfile it finds (Taskfile.yml too) and adds no second .gitignore line', async () => {
     write('Taskfile.yml', 'hand written\n');
-    write('.gitignore', 'node_modules\n/Taskfile.yml\n');
+    write('.gitignore', 'node_modules\n/Taskfile.yaml\n');
     const result = await runDr(['task', 'compose'], { env, cwd: app });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe('Generated file saved to: Taskfile.yml\n');
     expect(read('Taskfile.yml')).toBe(EXPECTED);
     expect(existsSync(join(app, 'Taskfile.yaml'))).toBe(false);
-    expect(read('.gitignore')).toBe('node_modules\n/Taskfile.yml\n');
+    expect(read('.gitignore')).toBe('node_modules\n/Taskfile.yaml\n');
   });
 
   it("renders the template's .Taskfile.template, and --template (-t) over it", async () => {

@@ -17,8 +17,9 @@ export class TaskComposeCommand extends DrCommand {
       binary should be on PATH). The file is rendered from --template, else the folder's
       .Taskfile.template, else the Go dr's own template, in Go's template language (fields such as
       .Includes, .HasDev, .DevComponents, .DevPorts; .taskfile-data.yaml gives the dev ports).
-      A line for the generated file is added to the top of .gitignore. Fails when a component
-      Taskfile has its own dotenv directive.
+      As the Go dr does, a line for the other spelling (/Taskfile.yml when it wrote
+      Taskfile.yaml, and the reverse) is added to the top of .gitignore, unless there. Fails when
+      a component Taskfile has its own dotenv directive.
     `,
     examples: [
       ['Generate Taskfile.yaml in the template folder', '$0 task compose'],
