@@ -1,7 +1,6 @@
-// `dr dependency check`: whether each tool the template requires is on PATH, in at least its
-// minimum version (read from what its version command prints, as the Go dr reads it), shown as
-// a table or JSON. Exits 1 when one is missing or too old. Telemetry gets counts and the tools'
-// names from a fixed list, never versions or commands.
+// `dr dependency check`: whether each tool the template requires is on PATH in at least its
+// minimum version (the first version its version command prints, as the Go dr reads it), as a
+// table or JSON; exits 1 otherwise. Telemetry gets counts and tool names from a fixed list.
 import { execFile } from 'node:child_process';
 import { allowlistedToolName, buildInfo, DrError, ExitCode } from '@dr/shared';
 import type { CommandIO } from '../datarobot/command-io.ts';

@@ -1,8 +1,6 @@
-// `dr dependency install`: checks the template's tools, then runs the install command that
-// versions.yaml (or the built-in list) gives for this platform for each one missing or too old,
-// through `sh -c` (PowerShell on Windows), as the Go dr does, stopping at the first failure.
-// It asks first on a terminal; --yes or DATAROBOT_CLI_NON_INTERACTIVE (the Go dr's equivalent)
-// skip the question, and with neither and no terminal it installs nothing. --dry-run only shows.
+// `dr dependency install`: runs, as the Go dr does, the install command versions.yaml (or the
+// built-in list) gives for this platform for each tool missing or too old, stopping at the first
+// failure. It shows every command first and runs none without a yes on a terminal or --yes.
 import { spawn } from 'node:child_process';
 import { DrError, ExitCode } from '@dr/shared';
 import { isNonInteractiveRun } from '../cli/context.ts';
@@ -16,7 +14,7 @@ import {
   toolName,
   writeViolations,
 } from './check.ts';
-import type { Requirement } from './requirements.ts';
+import { type Requirement, visibleText } from './requirements.ts';
 
 export interface DependencyInstallOptions {
   readonly yes: boolean;
@@ -50,30 +48,40 @@ export async function dependencyInstall(io: CommandIO, options: DependencyInstal
   io.stderr.write(checkTable(outcome.checks));
   io.stderr.write(`${problemSummary(outcome.checks.filter((check) => check.status !== 'ok'))}.\n`);
   const platform = platformKey();
-  const commands = toInstall.map((requirement) => ({
+  const plan = toInstall.map((requirement) => ({
     requirement,
     command: installCommand(requirement, platform),
   }));
+  // The commands come from the template: shown before any question (on the question's stream),
+  // or as the output of --dry-run.
+  (options.dryRun ? io.stdout : io.stderr).write(planText(plan, options.dryRun, platform));
   if (options.dryRun) {
-    io.stdout.write('Would run:\n');
-    for (const { requirement, command } of commands)
-      io.stdout.write(`  ${requirement.name}: ${command ?? '(no install command for this platform)'}\n`);
     record('cancelled');
     return ExitCode.ok;
   }
-  if (!options.yes && !nonInteractive && !(await confirmInstall(io, toInstall))) {
-    io.stderr.write('Nothing installed.\n');
-    record('cancelled');
-    return ExitCode.ok;
+  const runnable = plan.filter((step): step is { requirement: Requirement; command: string } =>
+    Boolean(step.command),
+  );
+  const unavailable = plan.find((step) => !step.command)?.requirement;
+  if (unavailable !== undefined) {
+    record('failure', unavailable);
+    throw new DrError(
+      'DEPENDENCY_NO_INSTALL_COMMAND',
+      `versions.yaml gives no install command for ${unavailable.name} on ${platform}, so nothing was installed: install it yourself${unavailable.url ? ` (${unavailable.url})` : ''}, then run \`dr dependency install\` again.`,
+    );
   }
-  for (const { requirement, command } of commands) {
-    if (command === undefined) {
-      record('failure', requirement);
-      throw new DrError(
-        'DEPENDENCY_NO_INSTALL_COMMAND',
-        `versions.yaml gives no install command for ${requirement.name} on ${platform}: install it yourself${requirement.url ? ` (${requirement.url})` : ''}.`,
-      );
+  if (!options.yes) {
+    const confirmed = await confirmInstall(io, toInstall).catch((error: unknown) => {
+      record('cancelled');
+      throw error;
+    });
+    if (!confirmed) {
+      io.stderr.write('Nothing installed.\n');
+      record('cancelled');
+      return ExitCode.ok;
     }
+  }
+  for (const { requirement, command } of runnable) {
     io.stdout.write(`📦 Installing ${requirement.name}...\n`);
     const { exitCode, output } = await runInstallCommand(command, io);
     if (exitCode !== 0) {
@@ -95,7 +103,7 @@ export async function dependencyInstall(io: CommandIO, options: DependencyInstal
 
 async function confirmInstall(io: CommandIO, tools: readonly Requirement[]): Promise<boolean> {
   const names = tools.map((tool) => tool.name).join(', ');
-  const prompt = TerminalPrompt.open(io, `run \`dr dependency install --yes\` to install ${names}.`);
+  const prompt = TerminalPrompt.open(io, `run \`dr dependency install --yes\` to run the commands above.`);
   try {
     return await prompt.confirm(`Install ${names} now?`);
   } finally {
@@ -119,6 +127,27 @@ function installCommand(requirement: Requirement, platform: PlatformKey): string
   const command = requirement.install[platform];
   return command === undefined || command === '' ? undefined : command;
 }
+
+/** The commands install runs (or would run), in order, each as it will run, control characters made visible. */
+function planText(
+  plan: readonly { requirement: Requirement; command: string | undefined }[],
+  dryRun: boolean,
+  platform: PlatformKey,
+): string {
+  const lines = plan.map(({ requirement, command }) => {
+    const label = `  ${requirement.name}: `;
+    if (command === undefined) return `${label}(no install command for ${platform})`;
+    return `${label}${shownCommand(command).replaceAll('\n', `\n${' '.repeat(label.length)}`)}`;
+  });
+  return `${dryRun ? 'Would run' : 'Will run'}, through ${SHELL_NAME}:\n${lines.join('\n')}\n`;
+}
+
+/** A command as shown: newlines kept, every other control or invisible character escaped. */
+function shownCommand(command: string): string {
+  return visibleText(command, { keepNewlines: true });
+}
+
+const SHELL_NAME = process.platform === 'win32' ? 'PowerShell' : 'sh -c';
 
 /** Runs `command` in a shell, its output shown as it comes and kept to tell a permission problem. */
 function runInstallCommand(command: string, io: CommandIO): Promise<{ exitCode: number; output: string }> {
@@ -159,9 +188,9 @@ function failureText(requirement: Requirement, command: string, exitCode: number
       : "This action requires root privileges. Please re-run this tool using 'sudo'.";
   return [
     `✗ ${requirement.name} install failed (exit code ${exitCode}${denied ? ' — permission denied' : ''})`,
-    `  Tried: ${command}`,
+    `  Tried: ${shownCommand(command)}`,
     ...(denied ? [`  Tip: ${tip}`] : []),
-    `  Raw command if you want to retry: ${command}`,
+    `  Raw command if you want to retry: ${shownCommand(command)}`,
     ...(requirement.url ? [`  Refer to ${requirement.url} for manual installation instructions.`] : []),
     '',
   ].join('\n');

@@ -1,7 +1,6 @@
-// The tools a template requires, as the Go dr reads them: the template's
-// `.datarobot/cli/versions.yaml` (a map of tool key to name, minimum-version, command, url and
-// install commands per platform), else the Go dr's built-in list (Python, uv, task, Pulumi).
-// Entries with missing fields are still used; each problem is reported as a violation.
+// The tools a template requires, as the Go dr reads them: its `.datarobot/cli/versions.yaml`
+// (tool key → name, minimum-version, command, url, install per platform), else the Go dr's
+// built-in list. Entries with missing fields are still used; each problem is a violation.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, parseDocument } from 'yaml';
@@ -122,12 +121,13 @@ export function parseRequirements(text: string): Omit<Requirements, 'templateFol
   for (const [key, value] of Object.entries(document.toJS() as Record<string, unknown>)) {
     const entry = isRecord(value) ? value : {};
     const install = isRecord(entry.install) ? entry.install : {};
+    // What is only shown (in tables, warnings, one-line errors) is made one visible line here.
     const requirement: Requirement = {
-      key,
-      name: stringOf(entry.name),
-      minimumVersion: stringOf(entry['minimum-version']),
+      key: visibleText(key),
+      name: visibleText(stringOf(entry.name)),
+      minimumVersion: visibleText(stringOf(entry['minimum-version'])),
       command: stringOf(entry.command),
-      url: stringOf(entry.url),
+      url: visibleText(stringOf(entry.url)),
       install: {
         macos: stringOf(install.macos),
         linux: stringOf(install.linux),
@@ -163,6 +163,26 @@ function violationsOf(requirement: Requirement): string[] {
 
 /** What Masterminds/semver (the Go dr's check) accepts: `1`, `1.2`, `v1.2.3-rc.1+build`. */
 const SEMANTIC_VERSION = /^v?\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+/**
+ * `text` with control and invisible formatting characters (terminal escapes, carriage returns,
+ * bidirectional overrides) written as `\u{1b}`, so what is shown is all there is.
+ */
+export function visibleText(text: string, { keepNewlines = false } = {}): string {
+  let shown = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    const invisible =
+      code < 0x20 ||
+      (code >= 0x7f && code <= 0x9f) ||
+      (code >= 0x200b && code <= 0x200f) ||
+      (code >= 0x2028 && code <= 0x202e) ||
+      (code >= 0x2060 && code <= 0x206f) ||
+      code === 0xfeff;
+    shown += invisible && !(keepNewlines && char === '\n') ? `\\u{${code.toString(16)}}` : char;
+  }
+  return shown;
+}
 
 function stringOf(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';

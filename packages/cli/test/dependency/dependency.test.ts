@@ -72,6 +72,9 @@ afterEach(() => home.cleanup());
 
 const installed = () => (existsSync(installLog) ? readFileSync(installLog, 'utf8') : '');
 
+/** What install lists before it asks (on stderr) or, under --dry-run, as its output. */
+const PLAN = 'Will run, through sh -c:\n  Python: drtest-install python --quiet\n  uv: drtest-install uv\n';
+
 const TABLE = [
   'TOOL    REQUIRED  INSTALLED  STATUS',
   'Python  3.12.5    v3.10.4    too old (https://www.python.org/downloads/)',
@@ -186,7 +189,7 @@ describe('dr dependency check', () => {
     expect(dryRun.code, dryRun.stderr).toBe(0);
     expect(dryRun.stdout).toBe(
       [
-        'Would run:',
+        'Would run, through sh -c:',
         '  task: curl -sL https://taskfile.dev/install.sh | sh',
         '  pulumi: curl -fsSL https://get.pulumi.com | sh',
         '',
@@ -214,7 +217,7 @@ describe('dr dependency install', () => {
       ].join('\n'),
     );
     expect(result.stderr).toBe(
-      `${TABLE}Required tools are not all installed (missing: uv; too old: Python).\n`,
+      `${TABLE}Required tools are not all installed (missing: uv; too old: Python).\n${PLAN}`,
     );
     // The installer put uv on PATH, and left Python old: a second run installs Python only.
     const again = await runDr(['deps', 'install', '--yes'], { env, cwd: app });
@@ -223,13 +226,54 @@ describe('dr dependency install', () => {
     expect(installed()).toBe('python --quiet\nuv\npython --quiet\n');
   });
 
-  it('installs without asking under DATAROBOT_CLI_NON_INTERACTIVE, as the Go dr', async () => {
-    const result = await runDr(['dependencies', 'install'], {
-      env: { ...env, DATAROBOT_CLI_NON_INTERACTIVE: 'true' },
-      cwd: app,
-    });
-    expect(result.code, result.stderr).toBe(0);
+  it('runs nothing under DATAROBOT_CLI_NON_INTERACTIVE without --yes: only --yes consents', async () => {
+    const nonInteractive = { ...env, DATAROBOT_CLI_NON_INTERACTIVE: 'true' };
+    const refused = await runDr(['dependencies', 'install'], { env: nonInteractive, cwd: app });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /\nError: Not asking anything, as DATAROBOT_CLI_NON_INTERACTIVE is set: run `dr dependency install --yes` to run the commands above\.\n$/,
+    );
+    expect(installed()).toBe('');
+    const consented = await runDr(['dependencies', 'install', '--yes'], { env: nonInteractive, cwd: app });
+    expect(consented.code, consented.stderr).toBe(0);
     expect(installed()).toBe('python --quiet\nuv\n');
+  });
+
+  it('--dry-run prints each command as it would run and runs none, without a terminal or --yes', async () => {
+    writeFileSync(
+      join(app, '.datarobot', 'cli', 'versions.yaml'),
+      // Two lines, the second with a terminal escape and a carriage return that could hide it.
+      VERSIONS_YAML.replace(
+        '    linux: drtest-install uv\n',
+        '    linux: "drtest-install uv\\ndrtest-install uv-extras \\e[2K\\r"\n',
+      ),
+    );
+    const result = await runDr(['dependency', 'install', '--dry-run'], { env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'Would run, through sh -c:',
+        '  Python: drtest-install python --quiet',
+        '  uv: drtest-install uv',
+        '      drtest-install uv-extras \\u{1b}[2K\\u{d}',
+        '',
+      ].join('\n'),
+    );
+    expect(installed()).toBe('');
+  });
+
+  it('stops before running anything when a tool has no install command for this platform', async () => {
+    writeFileSync(
+      join(app, '.datarobot', 'cli', 'versions.yaml'),
+      VERSIONS_YAML.replace('    linux: drtest-install uv\n', ''),
+    );
+    const result = await runDr(['dependency', 'install', '--yes'], { env, cwd: app });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('  uv: (no install command for linux)\n');
+    expect(result.stderr).toMatch(
+      /\nError: versions\.yaml gives no install command for uv on linux, so nothing was installed: install it yourself \(https:\/\/docs\.astral\.sh\/uv\/\), then run `dr dependency install` again\.\n$/,
+    );
+    expect(installed()).toBe('');
   });
 
   it('marks a successful install in state.yaml, and a failed one not', async () => {
@@ -272,7 +316,7 @@ describe('dr dependency install', () => {
     const result = await runDr(['dependency', 'install'], { env, cwd: app });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /\nError: No terminal to ask on \(stdin and stderr must both be terminals\): run `dr dependency install --yes` to install Python, uv\.\n$/,
+      /\nError: No terminal to ask on \(stdin and stderr must both be terminals\): run `dr dependency install --yes` to run the commands above\.\n$/,
     );
     expect(installed()).toBe('');
   });
@@ -289,13 +333,17 @@ describe('dr dependency install', () => {
   it.each([
     ['y', 'python --quiet\nuv\n', 'All dependencies installed successfully'],
     ['n', '', 'Nothing installed.'],
-  ])('asks on a terminal; answering %s', async (answer, log, said) => {
+  ])('asks on a terminal, after listing the commands; answering %s', async (answer, log, said) => {
+    const question = 'Install Python, uv now? (y/N)';
     const result = await runDrOnTerminal(['dependency', 'install'], {
       env: { ...env, HOME: app },
-      waitFor: 'Install Python, uv now? (y/N)',
+      waitFor: question,
       answer: `${answer}\r`,
     });
     expect(result.code, result.terminal).toBe(0);
+    const shown = result.terminal.replaceAll('\r\n', '\n');
+    expect(shown.indexOf(PLAN)).toBeGreaterThan(-1);
+    expect(shown.indexOf(PLAN)).toBeLessThan(shown.indexOf(question));
     expect(installed()).toBe(log);
     expect(`${result.stdout}${result.terminal}`).toContain(said);
   });

@@ -16,10 +16,12 @@ export class DependencyInstallCommand extends DrCommand {
       the install command versions.yaml gives for this platform (\`install.macos\`, \`install.linux\`
       or \`install.windows\`; the Go dr's defaults use brew, the vendors' install scripts and
       winget) through \`sh -c\` (PowerShell on Windows), showing its output, and stops at the first
-      that fails, with the command to retry by hand. It asks first on a terminal; --yes or
-      DATAROBOT_CLI_NON_INTERACTIVE=true (as for the Go dr) install without asking; with neither
-      and no terminal it installs nothing and exits 2. --dry-run prints the commands and runs
-      none. \`dr dependencies install\` and \`dr deps install\` are the same command.
+      that fails, with the command to retry by hand. The commands come from the template, so dr
+      lists every one first, then asks on a terminal; only --yes installs without asking. Without
+      a terminal (or with DATAROBOT_CLI_NON_INTERACTIVE set) and without --yes it installs
+      nothing and exits 2. --dry-run prints the commands and runs none of them (the version
+      commands run, as for check). A tool with no install command for this platform stops it
+      before anything runs. \`dr dependencies install\` and \`dr deps install\` are the same command.
     `,
     examples: [
       ['Install what is missing, after a question', '$0 dependency install'],
@@ -28,7 +30,7 @@ export class DependencyInstallCommand extends DrCommand {
     ],
   });
 
-  yes = Option.Boolean('-y,--yes', false, { description: 'Install without asking' });
+  yes = Option.Boolean('-y,--yes', false, { description: 'Run the install commands without asking' });
   dryRun = Option.Boolean('--dry-run', false, { description: 'Print the install commands, run none' });
 
   protected async run(): Promise<number> {
