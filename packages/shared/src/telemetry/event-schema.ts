@@ -12,7 +12,8 @@ export type PropertySpec =
   | { readonly type: 'integer'; readonly description: string; readonly required?: boolean }
   | { readonly type: 'boolean'; readonly description: string; readonly required?: boolean }
   | {
-      readonly type: 'enum';
+      /** `enum[]`: a list of such literals (tool names), so no free text can enter the list either. */
+      readonly type: 'enum' | 'enum[]';
       readonly values: readonly string[];
       readonly description: string;
       readonly required?: boolean;
@@ -159,8 +160,9 @@ const goCommand = {
 } as const;
 const toolNames = (which: string) =>
   ({
-    type: 'string[]',
-    description: `The tools ${which}, each one of ${DEPENDENCY_TOOLS.join('|')} (any other tool is other).`,
+    type: 'enum[]',
+    values: DEPENDENCY_TOOLS,
+    description: `The tools ${which} (a tool not on the list is other).`,
   }) as const;
 const toolCount = (which: string) => ({ type: 'integer', description: `How many tools ${which}.` }) as const;
 const dotenvProperties = {
@@ -298,7 +300,8 @@ export const EVENT_SCHEMA = {
       },
       gitignore_updated: {
         type: 'boolean',
-        description: 'Whether a line for the Taskfile was added to .gitignore.',
+        description:
+          'Whether a line (the Taskfile spelling not written, as the Go dr does) was added to .gitignore.',
       },
       error_type: errorType,
     },
@@ -335,7 +338,8 @@ export const EVENT_SCHEMA = {
       yes_flag: { type: 'boolean', description: 'Whether --yes skipped the question.' },
       non_interactive: {
         type: 'boolean',
-        description: 'Whether DATAROBOT_CLI_NON_INTERACTIVE skipped the question.',
+        description:
+          'Whether DATAROBOT_CLI_NON_INTERACTIVE was set (it never answers the question: only --yes does).',
       },
       dry_run: { type: 'boolean', description: 'Whether --dry-run only showed the commands.' },
       duration_ms: durationMs,
@@ -385,7 +389,9 @@ type ValueOf<S> = S extends { readonly type: 'string' }
         ? boolean
         : S extends { readonly type: 'enum'; readonly values: readonly (infer V)[] }
           ? V
-          : never;
+          : S extends { readonly type: 'enum[]'; readonly values: readonly (infer V)[] }
+            ? readonly V[]
+            : never;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type PropsOf<P> = Simplify<
@@ -468,11 +474,15 @@ function acceptValue(spec: PropertySpec, value: unknown): EventPropertyValue | u
       return typeof value === 'boolean' ? value : undefined;
     case 'enum':
       return typeof value === 'string' && spec.values.includes(value) ? value : undefined;
+    case 'enum[]':
+      if (!Array.isArray(value) || !value.every((item) => spec.values.includes(item))) return undefined;
+      return value.slice(0, MAX_STRING_ARRAY_ITEMS);
   }
 }
 
 function describeType(spec: PropertySpec): string {
-  return spec.type === 'enum' ? `one of ${spec.values.join('|')}` : `of type ${spec.type}`;
+  if (spec.type === 'enum') return `one of ${spec.values.join('|')}`;
+  return spec.type === 'enum[]' ? `a list of ${spec.values.join('|')}` : `of type ${spec.type}`;
 }
 
 /** Maps a task name to what may be sent: an allowlisted name (case-insensitive), else 'custom'. */
@@ -560,7 +570,7 @@ export function trackingPlan(): TrackingPlan {
       ).map(([name, spec]) => ({
         name,
         type: spec.type,
-        ...(spec.type === 'enum' ? { values: [...spec.values] } : {}),
+        ...(spec.type === 'enum' || spec.type === 'enum[]' ? { values: [...spec.values] } : {}),
         required: spec.required === true,
         description: spec.description,
       })),
@@ -641,5 +651,12 @@ function propertyJsonSchema(p: TrackingPlanProperty): Record<string, unknown> {
       return { type: 'boolean', description: p.description };
     case 'enum':
       return { type: 'string', enum: p.values, description: p.description };
+    case 'enum[]':
+      return {
+        type: 'array',
+        items: { type: 'string', enum: p.values },
+        maxItems: MAX_STRING_ARRAY_ITEMS,
+        description: p.description,
+      };
   }
 }

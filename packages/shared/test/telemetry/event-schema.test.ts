@@ -103,6 +103,18 @@ describe('validateEventProperties', () => {
     expect(result).toMatchObject({ ok: true, properties: {} });
   });
 
+  it('strips a list of tools holding anything but the listed names (a path, a version)', () => {
+    const ok = validateEventProperties('dependency_check', { missing_tools: ['python', 'other'] });
+    expect(ok.properties).toEqual({ missing_tools: ['python', 'other'] });
+    for (const leak of [['python', '/home/me/bin/tool'], ['uv 0.11.20']]) {
+      const result = validateEventProperties('dependency_install', { installed_tools: leak });
+      expect(result.properties).toEqual({});
+      expect(result.problems).toEqual([
+        "dependency_install: property 'installed_tools' is not a list of python|uv|task|pulumi|dr|git|node|docker|other, stripped",
+      ]);
+    }
+  });
+
   it('fails when a required property is missing or mistyped', () => {
     expect(validateEventProperties('command_started', {}).ok).toBe(false);
     expect(validateEventProperties('tui_interaction', { screen: 'main_menu', action: 'dance' }).ok).toBe(
