@@ -1,8 +1,6 @@
-// `dr task run`: runs tasks with go-task (`task -t <Taskfile> [--parallel] [--watch] [--yes]
-// [--exit-code] [--silent] -C <n> <tasks…> [-- args]`, the Go dr's arguments) in the application
-// folder, on this terminal; a failed task exits 1, or with its own code under --exit-code.
-// Telemetry gets the outcome and duration, and the task's name only when it is a well-known
-// template task name (anything else is 'custom': names are what the user typed).
+// `dr task run`: runs tasks with go-task in the application folder on this terminal, with the Go
+// dr's arguments (`task -t <Taskfile> [flags] -C <n> <tasks…> [-- args]`); a failed task exits 1,
+// or with its own code under --exit-code. Telemetry names a task only from a fixed list.
 import { spawn } from 'node:child_process';
 import { allowlistedTaskName, DrError, ExitCode } from '@dr/shared';
 import type { CommandIO } from '../datarobot/command-io.ts';

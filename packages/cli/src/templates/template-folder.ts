@@ -1,7 +1,6 @@
-// Whether a folder is an application template's, by the Go dr's markers: a `.datarobot/answers`
-// folder, or a `.datarobot/cli` folder holding something besides `state.yaml` (older Go drs
-// wrote that file anywhere, so alone it proves nothing). `dr task compose` and
-// `dr dependency …` work in the template folder found this way.
+// Whether a folder is an application template's, by the Go dr's markers: `.datarobot/answers`,
+// or `.datarobot/cli` holding more than `state.yaml` (older Go drs wrote that anywhere). `dr task
+// compose` and `dr dependency …` work in the template folder found this way.
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 

@@ -1,7 +1,6 @@
-// The Go dr's per-template state file, `.datarobot/cli/state.yaml`: timestamps of set-up steps
-// that succeeded (`last_success_deps_check` lets the Go dr's `dr start` skip its tool check for
-// a day). dr sets a timestamp the way the Go dr writes it (RFC 3339, UTC) and leaves every other
-// key, comment and the file's mode as they were; a file it cannot read as a map it leaves alone.
+// The Go dr's per-template `.datarobot/cli/state.yaml`: dr sets a step's timestamp as the Go dr
+// writes it (RFC 3339, UTC; `last_success_deps_check` lets its `dr start` skip the tool check for
+// a day), leaving other keys and comments as they were, and a file it cannot read alone.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, parseDocument } from 'yaml';
