@@ -6,6 +6,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { DrError, ExitCode } from '@dr/shared';
 import { parse } from 'yaml';
 import type { CommandIO } from '../datarobot/command-io.ts';
+import { fileError, readDotenvText } from '../dotenv/env-file.ts';
 import { findExecutable } from '../system/find-executable.ts';
 import { isTemplateFolder, NOT_IN_TEMPLATE } from '../templates/template-folder.ts';
 import { BUILTIN_TASKFILE_TEMPLATE } from './builtin-taskfile-template.ts';
@@ -60,10 +61,10 @@ export async function taskCompose(io: CommandIO, options: TaskComposeOptions): P
     }
     refuseDotenvConflicts(root, components);
     let source = BUILTIN_TASKFILE_TEMPLATE;
-    if (templateFile !== undefined) source = readFileSync(templateFile, 'utf8');
+    if (templateFile !== undefined) source = readDotenvText(templateFile, 'TEMPLATE_UNREADABLE');
     else if (existsSync(join(root, PROJECT_TEMPLATE))) {
       template = 'project';
-      source = readFileSync(join(root, PROJECT_TEMPLATE), 'utf8');
+      source = readDotenvText(join(root, PROJECT_TEMPLATE), 'TEMPLATE_UNREADABLE');
       io.stderr.write(`Using auto-discovered template: ${PROJECT_TEMPLATE}\n`);
     }
     const data = {
@@ -73,7 +74,11 @@ export async function taskCompose(io: CommandIO, options: TaskComposeOptions): P
     };
     const rendered = renderGoTemplate(source, data);
     const [name, otherName] = rootTaskfileNames(root);
-    writeFileSync(join(root, name), rendered);
+    try {
+      writeFileSync(join(root, name), rendered);
+    } catch (error) {
+      throw fileError('TASKFILE_WRITE_FAILED', `Cannot write ${name}`, error, 'check that it may be written');
+    }
     io.stdout.write(`Generated file saved to: ${name}\n`);
     const gitignoreUpdated = ignoreInGit(io, root, `/${otherName}`);
     io.telemetry.record('task_compose', {

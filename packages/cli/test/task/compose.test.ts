@@ -130,6 +130,20 @@ describe('dr task compose', () => {
       message: /^Error: The Taskfile template .*nope\.tmpl does not exist\.$/,
     },
     {
+      refused: 'a --template that is a folder',
+      arrange: () => mkdirSync(join(app, 'templates')),
+      args: ['--template', 'templates'],
+      code: 1,
+      message: /^Error: Cannot read .*templates \(EISDIR\): check that it is a file you may read\.$/,
+    },
+    {
+      refused: 'a Taskfile it may not write',
+      arrange: () => mkdirSync(join(app, 'Taskfile.yaml')),
+      code: 1,
+      message: /^Error: Cannot write Taskfile\.yaml \(EISDIR\): check that it may be written\.$/,
+      taskfileIsFolder: true,
+    },
+    {
       refused: 'a template dr cannot render',
       arrange: () => write('.Taskfile.template', '{{ template "x" }}'),
       code: 1,
@@ -137,14 +151,14 @@ describe('dr task compose', () => {
     },
   ])(
     'refuses $refused in one line, writing nothing',
-    async ({ arrange, folder = '.', args = [], code, message }) => {
+    async ({ arrange, folder = '.', args = [], code, message, taskfileIsFolder = false }) => {
       arrange?.();
       const cwd = join(app, folder);
       const result = await runDr(['task', 'compose', ...args], { env, cwd });
       expect(result.code).toBe(code);
       expect(result.stderr.trimEnd()).toMatch(message);
       expect(result.stderr.split('\n').filter((line) => line.startsWith('Error:'))).toHaveLength(1);
-      expect(existsSync(join(cwd, 'Taskfile.yaml'))).toBe(false);
+      if (!taskfileIsFolder) expect(existsSync(join(cwd, 'Taskfile.yaml'))).toBe(false);
     },
   );
 });
