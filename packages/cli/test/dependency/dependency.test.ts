@@ -140,6 +140,20 @@ describe('dr dependency check', () => {
     expect(result.code).toBe(0);
   });
 
+  it('runs a version command named by its path, off PATH, as the Go dr (exec.LookPath) does', async () => {
+    const opt = join(home.dir, 'opt');
+    mkdirSync(opt);
+    writeFileSync(join(opt, 'pulumi'), '#!/bin/sh\necho "v3.245.1"\n');
+    chmodSync(join(opt, 'pulumi'), 0o755);
+    writeFileSync(
+      join(app, '.datarobot', 'cli', 'versions.yaml'),
+      `pulumi:\n  name: pulumi\n  minimum-version: 3.245.0\n  command: ${opt}/pulumi version\n`,
+    );
+    const result = await runDr(['dependency', 'check'], { env, cwd: app });
+    expect(result.stdout).toContain('pulumi  3.245.0   v3.245.1   ok\n');
+    expect(result.code, result.stderr).toBe(0);
+  });
+
   it("marks a passing check in the template's state.yaml as the Go dr does, keeping what is there", async () => {
     const state = join(app, '.datarobot', 'cli', 'state.yaml');
     writeFileSync(state, '# written by the Go dr\ncli_version: 0.2.50\ntemplate_name: Talk to my data\n');
