@@ -101,7 +101,7 @@ describe('events of task compose and dependency check|install', () => {
     expect(completed!.event_properties).toMatchObject({ command_alias: 'deps check', exit_code: 1 });
   });
 
-  it('dependency install: what was installed and which tool failed', async () => {
+  it('dependency install: what was installed, which tool failed, and a refusal to ask', async () => {
     expect((await runDr(['dependency', 'install', '--yes'], { env, cwd: app })).code).toBe(1);
     const [event] = await eventsOf('dependency_install');
     expect(event!.event_properties).toEqual({
@@ -114,6 +114,20 @@ describe('events of task compose and dependency check|install', () => {
       non_interactive: false,
       dry_run: false,
       duration_ms: expect.any(Number),
+    });
+    const refused = await runDr(['deps', 'install'], {
+      env: { ...env, DATAROBOT_CLI_NON_INTERACTIVE: '1' },
+      cwd: app,
+    });
+    expect(refused.code).toBe(2);
+    const cancelled = (await eventsOf('dependency_install', 2)).find(
+      (sent) => sent.event_properties?.result === 'cancelled',
+    );
+    expect(cancelled!.event_properties).toMatchObject({
+      installed_tools: [],
+      yes_flag: false,
+      non_interactive: true,
+      dry_run: false,
     });
     const sent = JSON.stringify(sentEvents(amplitude));
     for (const secret of [
