@@ -13,6 +13,7 @@ printf '%s\\n' "$PWD $*" >> "$FAKE_TASK_LOG"
 case "$(basename "$PWD")" in
   api) echo '{"tasks":[{"name":"dev","aliases":[]},{"name":"lint","aliases":[]},{"name":"up","aliases":[]}]}' ;;
   web) echo '{"tasks":[{"name":"serve","aliases":["dev"]},{"name":"install","aliases":[]},{"name":"deploy-dev","aliases":[]}]}' ;;
+  stack) if [ -n "$STACK_TASKS" ]; then echo "$STACK_TASKS"; else echo '{"tasks":[]}'; fi ;;
   *) echo '{"tasks":[]}' ;;
 esac
 `;
@@ -65,6 +66,46 @@ describe('dr task compose', () => {
         `${app}/api --list --json -t Taskfile.yaml`,
         `${app}/infra/stack --list --json -t Taskfile.yaml`,
         `${app}/web --list --json -t Taskfile.yml`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("fills the builtin template's start, uninstall (with reinstall) and test blocks, as Go's trims lay them out", async () => {
+    const STACK_TASKS = JSON.stringify({
+      tasks: [
+        { name: 'start', aliases: [] },
+        { name: 'remove', aliases: ['uninstall'] },
+        { name: 'test', aliases: [] },
+      ],
+    });
+    const result = await runDr(['task', 'compose'], { env: { ...env, STACK_TASKS }, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    // Worked out from the Go dr's Taskfile.tmpl.yaml by text/template's rules: `{{-` trims the
+    // newline and indent before it, so each range item and block starts on its own line.
+    expect(read('Taskfile.yaml')).toContain(
+      ['      - task install', '      - task stack:start', "      - echo '✅ You are all set."].join('\n'),
+    );
+    expect(read('Taskfile.yaml')).toContain(
+      [
+        '      - task: web:install',
+        '',
+        '  uninstall:',
+        '    desc: "🛠️ Uninstall all dependencies"',
+        '    cmds:',
+        '      - task: stack:uninstall',
+        '',
+        '  reinstall:',
+        '    desc: "🛠️ Reinstall all dependencies"',
+        '    cmds:',
+        '      - task: uninstall',
+        '      - task: install',
+        '',
+        '  test:',
+        '    desc: "🧪 Run tests across all components"',
+        '    cmds:',
+        '      - task: stack:test',
+        '  dev:',
         '',
       ].join('\n'),
     );
