@@ -70,7 +70,8 @@ export async function dependencyInstall(io: CommandIO, options: DependencyInstal
       `versions.yaml gives no install command for ${unavailable.name} on ${platform}, so nothing was installed: install it yourself${unavailable.url ? ` (${unavailable.url})` : ''}, then run \`dr dependency install\` again.`,
     );
   }
-  if (!options.yes) {
+  // As in the Go dr, DATAROBOT_CLI_NON_INTERACTIVE means --yes here; the commands are listed above.
+  if (!options.yes && !nonInteractive) {
     const confirmed = await confirmInstall(io, toInstall).catch((error: unknown) => {
       record('cancelled');
       throw error;

@@ -17,9 +17,9 @@ export class DependencyInstallCommand extends DrCommand {
       or \`install.windows\`; the Go dr's defaults use brew, the vendors' install scripts and
       winget) through \`sh -c\` (PowerShell on Windows), showing its output, and stops at the first
       that fails, with the command to retry by hand. The commands come from the template, so dr
-      lists every one first, then asks on a terminal; only --yes installs without asking. Without
-      a terminal (or with DATAROBOT_CLI_NON_INTERACTIVE set) and without --yes it installs
-      nothing and exits 2. --dry-run prints the commands and runs none of them (the version
+      lists every one first, then asks on a terminal. --yes, or DATAROBOT_CLI_NON_INTERACTIVE set
+      (as in the Go dr), installs without asking; without a terminal and without either it
+      installs nothing and exits 2. --dry-run prints the commands and runs none of them (the version
       commands run, as for check). A tool with no install command for this platform stops it
       before anything runs. \`dr dependencies install\` and \`dr deps install\` are the same command.
     `,
