@@ -64,6 +64,19 @@ export const commandGroups = {
       // The Go dr's top-level shortcut for `task run`.
       'run',
     ]),
+    command('task compose', async () => (await import('../commands/task/compose.ts')).TaskComposeCommand),
+  ],
+  dependency: [
+    command(
+      'dependency check',
+      async () => (await import('../commands/dependency/check.ts')).DependencyCheckCommand,
+      ['dependencies check', 'deps check'],
+    ),
+    command(
+      'dependency install',
+      async () => (await import('../commands/dependency/install.ts')).DependencyInstallCommand,
+      ['dependencies install', 'deps install'],
+    ),
   ],
   self: [
     command('self version', async () => (await import('../commands/self/version.ts')).SelfVersionCommand),
@@ -103,7 +116,11 @@ export const commandGroups = {
 export type CommandGroup = keyof typeof commandGroups;
 
 /** Other names of a group, as the Go dr names it: its group is `template`, with `templates` an alias. */
-const GROUP_ALIASES: Readonly<Record<string, CommandGroup>> = { template: 'templates' };
+const GROUP_ALIASES: Readonly<Record<string, CommandGroup>> = {
+  template: 'templates',
+  dependencies: 'dependency',
+  deps: 'dependency',
+};
 
 /** The group a first word names (`templates`, or the Go dr's `template`), if any. */
 export function groupNamed(word: string): CommandGroup | undefined {
@@ -137,6 +154,10 @@ const GO_PATHS: Readonly<Record<string, string>> = {
   'templates setup': 'template setup',
   'task l': 'task list',
   'task r': 'task run',
+  'dependencies check': 'dependency check',
+  'dependencies install': 'dependency install',
+  'deps check': 'dependency check',
+  'deps install': 'dependency install',
 };
 
 /** A command path as typed (`templates list`, `task r`), in the Go dr's names (`template list`, `task run`). */
