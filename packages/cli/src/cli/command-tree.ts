@@ -47,6 +47,8 @@ export const commandGroups = {
       async () => (await import('../commands/templates/setup.ts')).TemplatesSetupCommand,
       ['template setup'],
     ),
+    // The Go dr's guided first run, a top-level command; `quickstart` is its Go alias.
+    command('start', async () => (await import('../commands/start.ts')).StartCommand, ['quickstart']),
   ],
   dotenv: [
     command('dotenv setup', async () => (await import('../commands/dotenv/setup.ts')).DotenvSetupCommand),
@@ -137,6 +139,7 @@ const GO_PATHS: Readonly<Record<string, string>> = {
   'templates setup': 'template setup',
   'task l': 'task list',
   'task r': 'task run',
+  quickstart: 'start',
 };
 
 /** A command path as typed (`templates list`, `task r`), in the Go dr's names (`template list`, `task run`). */

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { DEFAULT_TEMPLATE_FILES, type FakeDataRobot, startFakeDataRobot } from '@dr/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectDataRobotHeaders, writeDrConfig } from '../datarobot/fixtures.ts';
+import { expectDataRobotHeaders, runDrOnTerminal, writeDrConfig } from '../datarobot/fixtures.ts';
 import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
 
 let home: DrHome;
@@ -60,6 +60,92 @@ describe('dr dotenv setup', () => {
     expect(result.stderr.trim()).toBe(
       `Error: No .env.template in ${empty}: run this in an application template's folder (see \`dr templates clone\`).`,
     );
+  });
+});
+
+describe('dr dotenv setup flags (as the Go dr)', () => {
+  const COMPLETE =
+    'DATAROBOT_ENDPOINT=https://app.datarobot.com/api/v2\nDATAROBOT_API_TOKEN=t\nAPP_NAME=a\nOPENAI_API_KEY=k\nFRONTEND_PORT=1\n';
+
+  it('--if-needed changes nothing when .env sets every key of the template', async () => {
+    writeFileSync(join(app, '.env'), COMPLETE);
+    const result = await runDr(['dotenv', 'setup', '--if-needed'], { env: home.env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('Configuration already exists, skipping setup.\n');
+    expect(dotenv()).toBe(COMPLETE);
+  });
+
+  it('--if-needed sets up a .env that lacks a key with a default, or whose required key only the environment has', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    writeFileSync(join(app, '.env'), COMPLETE.replace('FRONTEND_PORT=1\n', ''));
+    const lacking = await runDr(['dotenv', 'setup', '--if-needed'], { env: home.env, cwd: app });
+    expect(lacking.code, lacking.stderr).toBe(0);
+    expect(lacking.stdout).toBe('');
+    expect(dotenv()).toContain('FRONTEND_PORT=8080\n');
+    writeFileSync(join(app, '.env'), COMPLETE.replace('OPENAI_API_KEY=k', 'OPENAI_API_KEY='));
+    const fromEnvironment = await runDr(['dotenv', 'setup', '--if-needed'], {
+      env: { ...home.env, OPENAI_API_KEY: 'in-the-environment' },
+      cwd: app,
+    });
+    expect(fromEnvironment.code).toBe(1);
+    expect(fromEnvironment.stderr).toContain('still needs a value for OPENAI_API_KEY');
+  });
+
+  it('--yes asks nothing on a terminal and takes the defaults', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    writeFileSync(join(app, '.env'), 'OPENAI_API_KEY=sk-mine\n');
+    const result = await runDrOnTerminal(['dotenv', 'setup', '-y'], { env: home.env, cwd: app, answers: [] });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).not.toContain('Setting up');
+    expect(dotenv()).toBe(
+      `OPENAI_API_KEY=sk-mine\nDATAROBOT_ENDPOINT=${fake.endpoint}\nDATAROBOT_API_TOKEN=test-token\nAPP_NAME=talk-to-my-data\nFRONTEND_PORT=8080\n`,
+    );
+  });
+
+  it('--all asks for every key, offering the current value, and keeps a secret on Enter', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    writeFileSync(join(app, '.env'), COMPLETE);
+    const result = await runDrOnTerminal(['dotenv', 'setup', '--all'], {
+      env: home.env,
+      cwd: app,
+      answers: [
+        { when: /DATAROBOT_ENDPOINT \[https:\/\/app\.datarobot\.com\/api\/v2\]: /, type: '' },
+        { when: /DATAROBOT_API_TOKEN \[keep current\]: /, type: '' },
+        { when: /APP_NAME \(optional\) \[a\]: /, type: 'renamed' },
+        { when: /OPENAI_API_KEY \[keep current\]: /, type: '' },
+        { when: /FRONTEND_PORT \(optional\) \[1\]: /, type: '' },
+      ],
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(dotenv()).toBe(COMPLETE.replace('APP_NAME=a', 'APP_NAME=renamed'));
+  });
+
+  it('--all needs a terminal, and cannot go with --yes', async () => {
+    const noTerminal = await runDr(['dotenv', 'setup', '--all'], { env: home.env, cwd: app });
+    expect(noTerminal.code).toBe(2);
+    expect(noTerminal.stderr).toMatch(/^Error: No terminal to ask on[^\n]+without --all[^\n]+\n$/);
+    const both = await runDr(['dotenv', 'setup', '--all', '--yes'], { env: home.env, cwd: app });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('Error: --all asks for every key and --yes asks nothing: give one of them.\n');
+  });
+
+  it("--output writes .env in another folder from the application folder's template", async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    const result = await runDr(['dotenv', 'setup', '--yes', '--output', 'deploy/staging'], {
+      env: home.env,
+      cwd: app,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `${join(app, 'deploy/staging/.env')} still needs a value for OPENAI_API_KEY`,
+    );
+    expect(readFileSync(join(app, 'deploy/staging/.env'), 'utf8')).toContain(
+      'DATAROBOT_API_TOKEN=test-token\n',
+    );
+    expect(() => dotenv()).toThrow(/ENOENT/);
+    const onFile = await runDr(['dotenv', 'setup', '-o', '.env.template'], { env: home.env, cwd: app });
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toContain('--output names the folder to write .env in');
   });
 });
 

@@ -66,6 +66,7 @@ export const TUI_SCREENS = [
   'task_picker',
   'consent_prompt',
   'self_update',
+  'quickstart',
 ] as const;
 export const TUI_ACTIONS = ['open', 'select', 'submit', 'back', 'cancel', 'search', 'help', 'quit'] as const;
 
@@ -80,6 +81,7 @@ export const COMMAND_ALIASES = [
   'task l',
   'task r',
   'run',
+  'quickstart',
 ] as const;
 
 export type Result = (typeof RESULTS)[number];
@@ -132,6 +134,16 @@ const dotenvProperties = {
   missing_count: { type: 'integer', description: 'How many required variables have no value.' },
   result,
 } as const;
+/**
+ * The Go dr's event type for the same action (its command path, e.g. 'dr start'), where it names
+ * the event otherwise, so the two can be charted together.
+ */
+const goCommand = <const V extends string>(value: V) =>
+  ({
+    type: 'enum',
+    values: [value],
+    description: `The Go dr's event type for this action: '${value}'.`,
+  }) as const;
 const droppedCount = (why: string) =>
   ({ type: 'integer', description: `Events dropped because ${why}.` }) as const;
 
@@ -217,8 +229,17 @@ export const EVENT_SCHEMA = {
     properties: { result, duration_ms: durationMs },
   },
   dotenv_setup: {
-    description: 'The .env file was created by the setup wizard.',
-    properties: dotenvProperties,
+    description:
+      'The .env file was created or filled by `dr dotenv setup` (or by `dr start`, `dr templates setup`).',
+    properties: {
+      ...dotenvProperties,
+      skipped: {
+        type: 'boolean',
+        description: 'True when --if-needed found .env already complete and changed nothing.',
+      },
+      asked_count: { type: 'integer', description: 'How many variables were asked for on the terminal.' },
+      go_command: goCommand('dr dotenv setup'),
+    },
   },
   dotenv_edit: {
     description: 'The .env file was edited.',
@@ -231,6 +252,29 @@ export const EVENT_SCHEMA = {
   dotenv_update: {
     description: 'The .env file was updated with values from DataRobot.',
     properties: dotenvProperties,
+  },
+  quickstart: {
+    description: 'The guided first run (`dr start`, `dr quickstart`) ended.',
+    properties: {
+      result,
+      duration_ms: durationMs,
+      in_template: {
+        type: 'boolean',
+        description: "Whether it began in an application template's folder (no template was cloned).",
+      },
+      cloned: { type: 'boolean', description: 'Whether a template was cloned.' },
+      start_kind: {
+        type: 'enum',
+        values: ['task', 'script', 'none'],
+        description: "What started the app: the template's `task start`, its quickstart script, or nothing.",
+      },
+      yes_flag: { type: 'boolean', description: 'Whether -y/--yes was given (as the Go dr).' },
+      non_interactive: {
+        type: 'boolean',
+        description: 'Whether DATAROBOT_CLI_NON_INTERACTIVE was set (as the Go dr).',
+      },
+      go_command: goCommand('dr start'),
+    },
   },
   task_list: {
     description: "The template's tasks were listed.",
@@ -260,7 +304,8 @@ export const EVENT_SCHEMA = {
     properties: {},
   },
   tui_interaction: {
-    description: 'The user did something in an interactive screen.',
+    description:
+      "A screen of questions on the terminal: 'open' when it shows, then 'select' (a choice from a list) or 'submit' (answers given), or 'cancel' (Ctrl-C, end of input, or No to a confirmation). Never the answers. The Go dr has no such event.",
     properties: {
       screen: { type: 'enum', values: TUI_SCREENS, required: true, description: 'Which screen.' },
       action: { type: 'enum', values: TUI_ACTIONS, required: true, description: 'What the user did.' },

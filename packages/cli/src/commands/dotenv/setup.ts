@@ -1,5 +1,5 @@
 // `dr dotenv setup`: create or fill .env from .env.template.
-import { Command } from 'clipanion';
+import { Command, Option } from 'clipanion';
 import { DrCommand } from '../../cli/dr-command.ts';
 
 export class DotenvSetupCommand extends DrCommand {
@@ -11,17 +11,43 @@ export class DotenvSetupCommand extends DrCommand {
       Reads .env.template in the application folder (the root of the git repository you are in,
       or the current folder) and writes .env (mode 0600), asking for each empty value on a
       terminal (secrets are masked). Values already in .env are kept. DATAROBOT_ENDPOINT and
-      DATAROBOT_API_TOKEN are filled from your login. Without a terminal, template defaults are
-      used, and the command fails naming every required key that is still empty.
+      DATAROBOT_API_TOKEN are filled from your login.
+
+      --if-needed does nothing when .env already sets every key of the template and every
+      required one has a value (the environment and the template's defaults do not count).
+      --all asks for every key, showing the current value. --yes (or
+      DATAROBOT_CLI_NON_INTERACTIVE) asks nothing, as happens without a terminal: template
+      defaults are used. --output writes .env in another folder (its own .env.template is used
+      when it has one).
+
+      It fails (exit 1), after writing what it could, naming every required key still empty.
     `,
-    examples: [['Fill .env', '$0 dotenv setup']],
+    examples: [
+      ['Fill .env, asking for what is empty', '$0 dotenv setup'],
+      ['Only when .env is not complete yet (scripts, Taskfiles)', '$0 dotenv setup --if-needed'],
+      ['Review every value', '$0 dotenv setup --all'],
+      ['Take the defaults without asking', '$0 dotenv setup --yes'],
+      ['Write .env in another folder', '$0 dotenv setup --output deploy/staging'],
+    ],
   });
+
+  ifNeeded = Option.Boolean('--if-needed', false, {
+    description: 'Do nothing when .env already has every key of the template',
+  });
+  all = Option.Boolean('-a,--all', false, { description: 'Ask for every key, not only the empty ones' });
+  yes = Option.Boolean('-y,--yes', false, { description: 'Ask nothing: take the defaults' });
+  output = Option.String('-o,--output', { description: 'The folder to write .env in' });
 
   protected async run(): Promise<number> {
     const [{ dotenvSetup }, { commandIO }] = await Promise.all([
       import('../../dotenv/setup.ts'),
       import('../../datarobot/command-io.ts'),
     ]);
-    return dotenvSetup(commandIO(this));
+    return dotenvSetup(commandIO(this), {
+      ifNeeded: this.ifNeeded,
+      all: this.all,
+      yes: this.yes,
+      outputDir: this.output,
+    });
   }
 }
