@@ -1,0 +1,256 @@
+// dr start (and its Go alias quickstart), as bin/dr against the fake DataRobot, cloning local
+// template repositories offline: with --yes and no terminal, through the prompts on a
+// pseudo-terminal (with the tui_interaction events the fake Amplitude receives), and inside a
+// template's folder, where it runs the template's `task start` or quickstart script.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createTemplateRepository,
+  DEFAULT_TEMPLATE_FILES,
+  type FakeAmplitude,
+  type FakeDataRobot,
+  fakeTemplate,
+  startFakeAmplitude,
+  startFakeDataRobot,
+  type TemplateRepository,
+} from '@dr/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runDrOnTerminal, writeDrConfig } from '../datarobot/fixtures.ts';
+import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
+import {
+  CONFIG_ENABLED,
+  makeTelemetryHome,
+  sentEvents,
+  waitUntil,
+} from '../telemetry/support/telemetry-harness.ts';
+
+const QUICKSTART = '.datarobot/cli/bin/quickstart.sh';
+/** Writes `started` in the folder it runs in, so a test sees that and where it ran. */
+const QUICKSTART_SCRIPT = '#!/bin/sh\necho "quickstart ran"\necho started > started.txt\n';
+
+let talk: TemplateRepository;
+let forecast: TemplateRepository;
+let home: DrHome;
+let fake: FakeDataRobot;
+
+beforeAll(() => {
+  talk = createTemplateRepository({
+    name: 'talk-to-my-data',
+    files: { ...DEFAULT_TEMPLATE_FILES, [QUICKSTART]: QUICKSTART_SCRIPT },
+    executables: [QUICKSTART],
+  });
+  // Nothing required beyond the login: --yes can fill its .env without asking.
+  forecast = createTemplateRepository({
+    name: 'forecast-app',
+    files: {
+      '.env.template': 'DATAROBOT_ENDPOINT=\nDATAROBOT_API_TOKEN=\n# Port\nFRONTEND_PORT=8080\n',
+      [QUICKSTART]: QUICKSTART_SCRIPT,
+    },
+    executables: [QUICKSTART],
+  });
+});
+afterAll(() => {
+  talk.cleanup();
+  forecast.cleanup();
+});
+
+function templates() {
+  return [
+    fakeTemplate(talk, { id: '65f0000000000000000000a1', name: 'Talk to My Data', description: 'Chat' }),
+    fakeTemplate(forecast, {
+      id: '65f0000000000000000000a2',
+      name: 'Forecast App',
+      description: 'Forecasts',
+    }),
+  ];
+}
+
+describe('dr start without a terminal', () => {
+  beforeEach(async () => {
+    home = makeDrHome();
+    fake = await startFakeDataRobot({ templates: templates() });
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+  });
+  afterEach(async () => {
+    await fake.close();
+    home.cleanup();
+  });
+
+  it('--yes --template: checks the login, clones, fills .env and runs the quickstart script, saying each step', async () => {
+    const result = await runDr(['start', '--yes', '--template', 'forecast app'], { env: home.env });
+    expect(result.code, result.stderr).toBe(0);
+    const app = join(home.dir, 'forecast-app');
+    expect(result.stderr).toContain('→ Checking your DataRobot login…\n');
+    expect(result.stderr).toContain(`  Logged in to ${fake.endpoint.replace(/\/api\/v2\/?$/, '')}.\n`);
+    expect(result.stderr).toContain('→ Choosing an application template…\n');
+    expect(result.stderr).toMatch(/Cloning \S+forecast-app\.git at v1\.0\.0…\n/);
+    expect(result.stderr).toContain('→ Setting up .env…\n');
+    expect(result.stderr).toContain(`→ Running ${QUICKSTART}…\n`);
+    expect(result.stdout).toContain('quickstart ran\n');
+    expect(readFileSync(join(app, 'started.txt'), 'utf8')).toBe('started\n');
+    expect(readFileSync(join(app, '.env'), 'utf8')).toBe(
+      `DATAROBOT_ENDPOINT=${fake.endpoint}\nDATAROBOT_API_TOKEN=test-token\n# Port\nFRONTEND_PORT=8080\n`,
+    );
+    expect(fake.requests.map((request) => request.path)).toEqual([
+      '/api/v2/version/',
+      '/api/v2/applicationTemplates/?limit=100',
+    ]);
+    expect(fake.requests[1]!.headers['x-datarobot-api-consumer-trace']).toBe('datarobot.cli.start');
+  });
+
+  it('asks nothing: says how to name the template, how to log in, and what a script needs', async () => {
+    const noTemplate = await runDr(['start'], { env: home.env });
+    expect(noTemplate.code).toBe(2);
+    expect(noTemplate.stderr).toContain('Error: No terminal to ask on');
+    expect(noTemplate.stderr).toContain('dr start --template <id|name>');
+
+    writeDrConfig(home, { endpoint: fake.endpoint });
+    const loggedOut = await runDr(['quickstart', '-y'], { env: home.env });
+    expect(loggedOut.code).toBe(3);
+    expect(loggedOut.stderr).toContain('Error: Not logged in to DataRobot: run `dr auth login`');
+
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    const cloned = await runDr(['templates', 'clone', 'Forecast App'], { env: home.env });
+    expect(cloned.code).toBe(0);
+    const app = join(home.dir, 'forecast-app');
+    const unasked = await runDr(['start'], { env: home.env, cwd: app });
+    expect(unasked.code).toBe(2);
+    expect(unasked.stderr).toContain(`→ Using the application template in ${app}…`);
+    expect(unasked.stderr).toContain('run `dr start --yes` to run it without asking');
+    expect(existsSync(join(app, 'started.txt'))).toBe(false);
+  });
+
+  it("in a template's folder: runs its `task start` when the Taskfile has one, and skips a complete .env", async () => {
+    const app = join(home.dir, 'app');
+    mkdirSync(join(app, '.git'), { recursive: true });
+    writeFileSync(join(app, 'Taskfile.yml'), "version: '3'\n");
+    writeFileSync(join(app, '.env.template'), 'DATAROBOT_ENDPOINT=\nDATAROBOT_API_TOKEN=\n');
+    writeFileSync(
+      join(app, '.env'),
+      'DATAROBOT_ENDPOINT=https://app.datarobot.com/api/v2\nDATAROBOT_API_TOKEN=x\n',
+    );
+    const bin = join(home.dir, 'bin');
+    mkdirSync(bin);
+    // A go-task that lists one `start` task and records the arguments of every other call.
+    writeFileSync(
+      join(bin, 'task'),
+      `#!/bin/sh\ncase "$1" in --list*) echo '{"tasks":[{"name":"start","desc":"Start"}]}';; *) echo "$@" > "${join(home.dir, 'task-args')}";; esac\n`,
+    );
+    chmodSync(join(bin, 'task'), 0o755);
+    const result = await runDr(['start'], {
+      env: { ...home.env, PATH: `${bin}:${home.env.PATH}` },
+      cwd: app,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Configuration already exists, skipping setup.\n');
+    expect(result.stderr).toContain('→ Running `task start`…\n');
+    expect(readFileSync(join(home.dir, 'task-args'), 'utf8')).toBe(`-t ${join(app, 'Taskfile.yml')} start\n`);
+  });
+
+  it('says what to run next when the template has neither `task start` nor a quickstart script', async () => {
+    const app = join(home.dir, 'bare-app');
+    mkdirSync(join(app, '.datarobot', 'answers'), { recursive: true });
+    const result = await runDr(['start'], { env: home.env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('No `start` task or quickstart script found');
+    expect(result.stderr).toContain('Next: dr task list\n');
+  });
+});
+
+describe('dr quickstart on a terminal, with telemetry on', () => {
+  let amplitude: FakeAmplitude;
+  let telemetryHome: ReturnType<typeof makeTelemetryHome>;
+
+  beforeEach(async () => {
+    amplitude = await startFakeAmplitude();
+    fake = await startFakeDataRobot({ templates: templates() });
+    telemetryHome = makeTelemetryHome(amplitude);
+  });
+  afterEach(async () => {
+    telemetryHome.cleanup();
+    await fake.close();
+    await amplitude.close();
+  });
+
+  type Sent = { event_type: string; event_properties?: Record<string, unknown> };
+  const sent = () => sentEvents(amplitude) as Sent[];
+  const screens = () =>
+    sent()
+      .filter((event) => event.event_type === 'tui_interaction')
+      .map((event) => event.event_properties);
+
+  it('picks, clones, asks for .env and confirms the script; tui_interaction names screens and actions only', async () => {
+    telemetryHome.writeConfig(`${CONFIG_ENABLED}endpoint: ${fake.endpoint}\ntoken: test-token\n`);
+    const result = await runDrOnTerminal(['quickstart'], {
+      env: telemetryHome.telemetryEnv,
+      answers: [
+        { when: /Pick a template \(1-2\): /, type: '1' },
+        { when: /Folder to clone into \[talk-to-my-data\]: /, type: 'picked-app' },
+        { when: /APP_NAME \(optional\) \[talk-to-my-data\]: /, type: '' },
+        { when: /OPENAI_API_KEY: /, type: 'sk-typed-secret' },
+        { when: /FRONTEND_PORT \(optional\) \[8080\]: /, type: '' },
+        { when: /Run it now\? \(Y\/n\): /, type: 'y' },
+      ],
+    });
+    expect(result.code, result.output).toBe(0);
+    const app = join(telemetryHome.dir, 'picked-app');
+    expect(readFileSync(join(app, 'started.txt'), 'utf8')).toBe('started\n');
+    expect(readFileSync(join(app, '.env'), 'utf8')).toContain('OPENAI_API_KEY=sk-typed-secret\n');
+    expect(result.output).not.toContain('sk-typed-secret');
+
+    await waitUntil(
+      () => sent().some((event) => event.event_type === 'quickstart'),
+      'the quickstart event',
+      15_000,
+    );
+    expect(screens()).toEqual([
+      { screen: 'template_gallery', action: 'open' },
+      { screen: 'template_gallery', action: 'select' },
+      { screen: 'template_setup', action: 'open' },
+      { screen: 'template_setup', action: 'submit' },
+      { screen: 'dotenv_wizard', action: 'open' },
+      { screen: 'dotenv_wizard', action: 'submit' },
+      { screen: 'quickstart', action: 'open' },
+      { screen: 'quickstart', action: 'submit' },
+    ]);
+    const quickstart = sent().find((event) => event.event_type === 'quickstart')!;
+    expect(quickstart.event_properties).toEqual({
+      result: 'success',
+      duration_ms: expect.any(Number),
+      in_template: false,
+      cloned: true,
+      start_kind: 'script',
+      yes_flag: false,
+      non_interactive: false,
+      go_command: 'dr start',
+    });
+    const started = sent().find((event) => event.event_type === 'command_started')!;
+    expect(started.event_properties).toMatchObject({ command: 'start', command_alias: 'quickstart' });
+    const everything = JSON.stringify(sent());
+    for (const typed of ['sk-typed-secret', 'picked-app', 'Talk to My Data'])
+      expect(everything).not.toContain(typed);
+  });
+
+  it('offers the login when there is no token; a No ends it with how to log in (exit 3) and a cancel', async () => {
+    telemetryHome.writeConfig(`${CONFIG_ENABLED}endpoint: ${fake.endpoint}\n`);
+    const result = await runDrOnTerminal(['start'], {
+      env: telemetryHome.telemetryEnv,
+      answers: [{ when: /Not logged in to DataRobot\. Log in now\? \(Y\/n\): /, type: 'n' }],
+    });
+    expect(result.code, result.output).toBe(3);
+    expect(result.output).toContain('Error: Not logged in to DataRobot: run `dr auth login`');
+    await waitUntil(
+      () => sent().some((event) => event.event_type === 'quickstart'),
+      'the quickstart event',
+      15_000,
+    );
+    expect(screens()).toEqual([
+      { screen: 'auth_login', action: 'open' },
+      { screen: 'auth_login', action: 'cancel' },
+    ]);
+    expect(sent().find((event) => event.event_type === 'quickstart')!.event_properties).toMatchObject({
+      result: 'failure',
+      cloned: false,
+    });
+  });
+});
