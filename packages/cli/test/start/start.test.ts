@@ -253,4 +253,27 @@ describe('dr quickstart on a terminal, with telemetry on', () => {
       cloned: false,
     });
   });
+  it('with no URL either, the login asks for one first; Enter at that menu is a cancel (exit 5)', async () => {
+    telemetryHome.writeConfig(CONFIG_ENABLED);
+    const result = await runDrOnTerminal(['start'], {
+      env: telemetryHome.telemetryEnv,
+      answers: [
+        { when: /No DataRobot URL is configured\. Log in now\? \(Y\/n\): /, type: '' },
+        { when: /Enter your choice: /, type: '' },
+      ],
+    });
+    expect(result.code, result.output).toBe(5);
+    expect(result.output).toContain('Error: No DataRobot URL is configured: run `dr auth set-url`');
+    await waitUntil(
+      () => sent().some((event) => event.event_type === 'quickstart'),
+      'the quickstart event',
+      15_000,
+    );
+    expect(screens()).toEqual([
+      { screen: 'auth_login', action: 'open' },
+      { screen: 'auth_login', action: 'submit' },
+      { screen: 'auth_set_url', action: 'open' },
+      { screen: 'auth_set_url', action: 'cancel' },
+    ]);
+  });
 });
