@@ -78,13 +78,6 @@ export async function start(io: CommandIO, options: StartOptions): Promise<numbe
     step(io, 'Finding the start command');
     const { kind, exitCode } = await startApplication(io, folder, yes);
     facts.start_kind = kind;
-    if (kind === 'none') {
-      const where = relative(process.cwd(), folder);
-      io.stderr.write(
-        'No `start` task or quickstart script found: this template may not support `dr start` yet; see its README.\n' +
-          `Next: ${where === '' ? '' : `cd ${where} && `}dr task list\n`,
-      );
-    }
     record(exitCode === ExitCode.ok ? 'success' : 'failure');
     return exitCode;
   } catch (error) {
@@ -189,7 +182,14 @@ async function startApplication(
     return { kind: 'task', exitCode };
   }
   const script = quickstartScript(folder);
-  if (script === undefined) return { kind: 'none', exitCode: ExitCode.ok };
+  if (script === undefined) {
+    const where = relative(process.cwd(), folder);
+    io.stderr.write(
+      'No `start` task or quickstart script found: this template may not support `dr start` yet; see its README.\n' +
+        `Next: ${where === '' ? '' : `cd ${where} && `}dr task list\n`,
+    );
+    return { kind: 'none', exitCode: ExitCode.ok };
+  }
   io.stderr.write(`  Found the quickstart script ${script}.\n`);
   if (!yes) {
     if (!isInteractive(io)) {

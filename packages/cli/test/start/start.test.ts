@@ -178,6 +178,12 @@ describe('dr quickstart on a terminal, with telemetry on', () => {
     sent()
       .filter((event) => event.event_type === 'tui_interaction')
       .map((event) => event.event_properties);
+  /** The run's quickstart event, once delivered: recorded after every screen, it is sent after them. */
+  async function quickstartEvent(): Promise<Sent> {
+    const find = () => sent().find((event) => event.event_type === 'quickstart');
+    await waitUntil(() => find() !== undefined, 'the quickstart event', 15_000);
+    return find()!;
+  }
 
   it('picks, clones, asks for .env and confirms the script; tui_interaction names screens and actions only', async () => {
     telemetryHome.writeConfig(`${CONFIG_ENABLED}endpoint: ${fake.endpoint}\ntoken: test-token\n`);
@@ -198,11 +204,7 @@ describe('dr quickstart on a terminal, with telemetry on', () => {
     expect(readFileSync(join(app, '.env'), 'utf8')).toContain('OPENAI_API_KEY=sk-typed-secret\n');
     expect(result.output).not.toContain('sk-typed-secret');
 
-    await waitUntil(
-      () => sent().some((event) => event.event_type === 'quickstart'),
-      'the quickstart event',
-      15_000,
-    );
+    const quickstart = await quickstartEvent();
     expect(screens()).toEqual([
       { screen: 'template_gallery', action: 'open' },
       { screen: 'template_gallery', action: 'select' },
@@ -213,7 +215,6 @@ describe('dr quickstart on a terminal, with telemetry on', () => {
       { screen: 'quickstart', action: 'open' },
       { screen: 'quickstart', action: 'submit' },
     ]);
-    const quickstart = sent().find((event) => event.event_type === 'quickstart')!;
     expect(quickstart.event_properties).toEqual({
       result: 'success',
       duration_ms: expect.any(Number),
@@ -239,20 +240,17 @@ describe('dr quickstart on a terminal, with telemetry on', () => {
     });
     expect(result.code, result.output).toBe(3);
     expect(result.output).toContain('Error: Not logged in to DataRobot: run `dr auth login`');
-    await waitUntil(
-      () => sent().some((event) => event.event_type === 'quickstart'),
-      'the quickstart event',
-      15_000,
-    );
+    const quickstart = await quickstartEvent();
     expect(screens()).toEqual([
       { screen: 'auth_login', action: 'open' },
       { screen: 'auth_login', action: 'cancel' },
     ]);
-    expect(sent().find((event) => event.event_type === 'quickstart')!.event_properties).toMatchObject({
+    expect(quickstart.event_properties).toMatchObject({
       result: 'failure',
       cloned: false,
     });
   });
+
   it('with no URL either, the login asks for one first; Enter at that menu is a cancel (exit 5)', async () => {
     telemetryHome.writeConfig(CONFIG_ENABLED);
     const result = await runDrOnTerminal(['start'], {
@@ -264,16 +262,40 @@ describe('dr quickstart on a terminal, with telemetry on', () => {
     });
     expect(result.code, result.output).toBe(5);
     expect(result.output).toContain('Error: No DataRobot URL is configured: run `dr auth set-url`');
-    await waitUntil(
-      () => sent().some((event) => event.event_type === 'quickstart'),
-      'the quickstart event',
-      15_000,
-    );
+    expect((await quickstartEvent()).event_properties?.result).toBe('failure');
     expect(screens()).toEqual([
       { screen: 'auth_login', action: 'open' },
       { screen: 'auth_login', action: 'submit' },
       { screen: 'auth_set_url', action: 'open' },
       { screen: 'auth_set_url', action: 'cancel' },
+    ]);
+  });
+  it("in a template's folder, a No to the quickstart script runs nothing and says so", async () => {
+    telemetryHome.writeConfig(`${CONFIG_ENABLED}endpoint: ${fake.endpoint}\ntoken: test-token\n`);
+    const env = telemetryHome.telemetryEnv;
+    expect((await runDr(['templates', 'clone', 'Forecast App'], { env })).code).toBe(0);
+    const app = join(telemetryHome.dir, 'forecast-app');
+    const result = await runDrOnTerminal(['start'], {
+      env,
+      cwd: app,
+      answers: [
+        { when: /FRONTEND_PORT \(optional\) \[8080\]: /, type: '' },
+        { when: /Run it now\? \(Y\/n\): /, type: 'n' },
+      ],
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain(`Not run. Run ${join(app, QUICKSTART)} when you are ready.`);
+    expect(result.output).not.toContain('No `start` task');
+    expect(existsSync(join(app, 'started.txt'))).toBe(false);
+    expect((await quickstartEvent()).event_properties).toMatchObject({
+      in_template: true,
+      start_kind: 'none',
+    });
+    expect(screens()).toEqual([
+      { screen: 'dotenv_wizard', action: 'open' },
+      { screen: 'dotenv_wizard', action: 'submit' },
+      { screen: 'quickstart', action: 'open' },
+      { screen: 'quickstart', action: 'cancel' },
     ]);
   });
 });
