@@ -98,6 +98,13 @@ describe('dr start without a terminal', () => {
     expect(fake.requests[1]!.headers['x-datarobot-api-consumer-trace']).toBe('datarobot.cli.start');
   });
 
+  it('takes DATAROBOT_CLI_NON_INTERACTIVE as --yes, as the Go dr', async () => {
+    const env = { ...home.env, DATAROBOT_CLI_NON_INTERACTIVE: 'true' };
+    const result = await runDr(['start', '--template', '65f0000000000000000000a2'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(join(home.dir, 'forecast-app', 'started.txt'), 'utf8')).toBe('started\n');
+  });
+
   it('asks nothing: says how to name the template, how to log in, and what a script needs', async () => {
     const noTemplate = await runDr(['start'], { env: home.env });
     expect(noTemplate.code).toBe(2);
