@@ -64,6 +64,8 @@ export async function start(io: CommandIO, options: StartOptions): Promise<numbe
     if (folder !== undefined) {
       facts.in_template = true;
       step(io, `Using the application template in ${folder}`);
+      if (options.template !== undefined)
+        io.stderr.write("  --template is not used: this is already a template's folder.\n");
     } else {
       step(io, 'Choosing an application template');
       folder = await cloneChosenTemplate(io, options.template);
