@@ -16,8 +16,9 @@ export class StartCommand extends DrCommand {
       Template: in an application template's folder, uses it. Anywhere else, lets you pick one
       of your DataRobot's templates (or takes --template) and clones it, showing git's progress.
 
-      Environment: fills the template's .env as \`dr dotenv setup --if-needed\` does (with --yes
-      from the defaults, without asking).
+      Environment: fills the template's .env as \`dr dotenv setup --if-needed\` does. With --yes
+      it takes the defaults without asking, and required keys still empty are named in a warning
+      (the run goes on); without a terminal and without --yes they stop it (exit 1).
 
       Start: runs the template's \`task start\`, or else its quickstart script
       (.datarobot/cli/bin/quickstart*), asking first unless --yes. With neither, it says what to

@@ -1,10 +1,10 @@
 // `dr dotenv setup`: writes .env from .env.template, keeping values already there; the DataRobot
 // endpoint and token come from the login; other empty keys are asked on a terminal (all keys with
-// --all), or take the template's default (--yes, or no terminal). Required keys left empty fail it.
+// --all), or take the template's default. Required keys left empty fail it, but only warn with --yes.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DrError, ExitCode } from '@dr/shared';
-import { isInteractive } from '../cli/context.ts';
+import { isInteractive, isNonInteractiveRun } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { resolveAccess } from '../datarobot/connect.ts';
 import { applicationFolder } from './app-folder.ts';
@@ -16,7 +16,7 @@ import {
   TEMPLATE_FILE,
   type TemplateEntry,
 } from './env-template.ts';
-import { noTerminal, onScreen, TerminalPrompt } from './terminal-prompt.ts';
+import { isPromptCancellation, noTerminal, onScreen, TerminalPrompt } from './terminal-prompt.ts';
 
 /** The Go dr's flags of `dotenv setup`. */
 export interface DotenvSetupOptions {
@@ -24,7 +24,10 @@ export interface DotenvSetupOptions {
   readonly ifNeeded?: boolean;
   /** Ask for every key of the template, not only the empty ones. */
   readonly all?: boolean;
-  /** Ask nothing: keep what .env has, take the login and the template's defaults. */
+  /**
+   * Ask nothing: keep what .env has, take the login and the template's defaults, and only warn
+   * about required keys left empty. DATAROBOT_CLI_NON_INTERACTIVE counts as this, as in the Go dr.
+   */
   readonly yes?: boolean;
   /** The folder to write .env in, instead of the application folder. */
   readonly outputDir?: string | undefined;
@@ -50,6 +53,8 @@ export async function dotenvSetup(
         },
       );
     }
+    // The Go dr binds DATAROBOT_CLI_NON_INTERACTIVE to the same `yes` as the flag (not to --all).
+    const yes = options.yes === true || isNonInteractiveRun(io.env);
     if (options.ifNeeded) {
       const { template, file } = setupFiles(folder, options.outputDir);
       const lines = readEnvFile(file);
@@ -65,18 +70,26 @@ export async function dotenvSetup(
         return ExitCode.ok;
       }
     }
-    const result = await fillDotenv(io, folder, options);
-    if (result.missing.length > 0) {
+    const { file, missing } = await fillDotenv(io, folder, { ...options, yes });
+    if (missing.length > 0) {
+      const them = missing.length === 1 ? 'it' : 'them';
+      // As the Go dr's --yes: the file is written and the run goes on; a script sees the names.
+      if (yes) {
+        io.stderr.write(
+          `Warning: ${file} still needs a value for ${missing.join(', ')}: set ${them} with \`dr dotenv edit\`.\n`,
+        );
+        return ExitCode.ok;
+      }
       throw new DrError(
         'DOTENV_INCOMPLETE',
-        `${result.file} still needs a value for ${result.missing.join(', ')}: run \`dr dotenv setup\` on a terminal, or set ${result.missing.length === 1 ? 'it' : 'them'} with \`dr dotenv edit\`.`,
+        `${file} still needs a value for ${missing.join(', ')}: run \`dr dotenv setup\` on a terminal, or set ${them} with \`dr dotenv edit\`.`,
       );
     }
     return ExitCode.ok;
   } catch (error) {
     if (!(error instanceof DrError && error.code === 'DOTENV_INCOMPLETE'))
       io.telemetry.record('dotenv_setup', {
-        result: error instanceof DrError && error.code === 'INTERRUPTED' ? 'cancelled' : 'failure',
+        result: isPromptCancellation(error) ? 'cancelled' : 'failure',
         go_command: 'dr dotenv setup',
       });
     throw error;
@@ -140,7 +153,7 @@ export async function fillDotenv(
   }
 
   const ask = toAsk.length > 0 && !options.yes && isInteractive(io);
-  if (options.all && toAsk.length > 0 && !ask) {
+  if (options.all && !options.yes && toAsk.length > 0 && !ask) {
     throw noTerminal('run `dr dotenv setup` without --all to fill the empty keys from the defaults.', io.env);
   }
   if (ask) {

@@ -2,10 +2,21 @@
 // the template repository's files, against the fake DataRobot.
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_TEMPLATE_FILES, type FakeDataRobot, startFakeDataRobot } from '@dr/testkit';
+import {
+  DEFAULT_TEMPLATE_FILES,
+  type FakeDataRobot,
+  startFakeAmplitude,
+  startFakeDataRobot,
+} from '@dr/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectDataRobotHeaders, runDrOnTerminal, writeDrConfig } from '../datarobot/fixtures.ts';
 import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
+import {
+  CONFIG_ENABLED,
+  makeTelemetryHome,
+  sentEvents,
+  waitUntil,
+} from '../telemetry/support/telemetry-harness.ts';
 
 let home: DrHome;
 let fake: FakeDataRobot;
@@ -102,6 +113,41 @@ describe('dr dotenv setup flags (as the Go dr)', () => {
     );
   });
 
+  it('--yes writes .env with required keys still empty, warns in one line naming them (never a value), and exits 0, as the Go dr', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    writeFileSync(
+      join(app, '.env.template'),
+      'DATAROBOT_ENDPOINT=\nDATAROBOT_API_TOKEN=\nOPENAI_API_KEY=\nDB_PASSWORD=\n',
+    );
+    const result = await runDr(['dotenv', 'setup', '--yes'], { env: home.env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe(
+      `Wrote ${join(app, '.env')} (4 settings).\n` +
+        `Warning: ${join(app, '.env')} still needs a value for OPENAI_API_KEY, DB_PASSWORD: set them with \`dr dotenv edit\`.\n`,
+    );
+    expect(dotenv()).toBe(
+      `DATAROBOT_ENDPOINT=${fake.endpoint}\nDATAROBOT_API_TOKEN=test-token\nOPENAI_API_KEY=\nDB_PASSWORD=\n`,
+    );
+  });
+
+  it('DATAROBOT_CLI_NON_INTERACTIVE is --yes (exit 0 with the warning), and overrides --all, as the Go dr', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    const env = { ...home.env, DATAROBOT_CLI_NON_INTERACTIVE: 'true' };
+    const result = await runDr(['dotenv', 'setup'], { env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /\nWarning: \S+ still needs a value for OPENAI_API_KEY: set it with `dr dotenv edit`\.\n$/,
+    );
+    expect(dotenv()).toContain('APP_NAME=talk-to-my-data\n');
+    writeFileSync(join(app, '.env'), 'APP_NAME=mine\n');
+    const all = await runDr(['dotenv', 'setup', '--all'], { env, cwd: app });
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr).toContain('Warning: ');
+    expect(dotenv()).toBe(
+      `APP_NAME=mine\nDATAROBOT_ENDPOINT=${fake.endpoint}\nDATAROBOT_API_TOKEN=test-token\nOPENAI_API_KEY=\nFRONTEND_PORT=8080\n`,
+    );
+  });
+
   it('--all asks for every key, offering the current value, and keeps a secret on Enter', async () => {
     writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
     writeFileSync(join(app, '.env'), COMPLETE);
@@ -135,9 +181,9 @@ describe('dr dotenv setup flags (as the Go dr)', () => {
       env: home.env,
       cwd: app,
     });
-    expect(result.code).toBe(1);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(
-      `${join(app, 'deploy/staging/.env')} still needs a value for OPENAI_API_KEY`,
+      `Warning: ${join(app, 'deploy/staging/.env')} still needs a value for OPENAI_API_KEY`,
     );
     expect(readFileSync(join(app, 'deploy/staging/.env'), 'utf8')).toContain(
       'DATAROBOT_API_TOKEN=test-token\n',
@@ -146,6 +192,48 @@ describe('dr dotenv setup flags (as the Go dr)', () => {
     const onFile = await runDr(['dotenv', 'setup', '-o', '.env.template'], { env: home.env, cwd: app });
     expect(onFile.code).toBe(2);
     expect(onFile.stderr).toContain('--output names the folder to write .env in');
+  });
+});
+
+describe('dr dotenv setup on a terminal, with telemetry on', () => {
+  it('end of input at a question is a cancel: dotenv_setup says cancelled, tui_interaction cancel', async () => {
+    const amplitude = await startFakeAmplitude();
+    const telemetryHome = makeTelemetryHome(amplitude);
+    try {
+      telemetryHome.writeConfig(`${CONFIG_ENABLED}endpoint: ${fake.endpoint}\ntoken: test-token\n`);
+      const folder = join(telemetryHome.dir, 'app');
+      mkdirSync(join(folder, '.git'), { recursive: true });
+      writeFileSync(join(folder, '.env.template'), DEFAULT_TEMPLATE_FILES['.env.template']!);
+      const result = await runDrOnTerminal(['dotenv', 'setup'], {
+        env: telemetryHome.telemetryEnv,
+        cwd: folder,
+        answers: [{ when: /APP_NAME \(optional\) \[talk-to-my-data\]: /, type: '\x04' }],
+      });
+      expect(result.code, result.output).toBe(1);
+      expect(result.output).toContain('Error: Cancelled: no answer was given.');
+      type Sent = { event_type: string; event_properties?: Record<string, unknown> };
+      const sent = () => sentEvents(amplitude) as Sent[];
+      await waitUntil(
+        () => sent().some((event) => event.event_type === 'command_failed'),
+        'the command_failed event, recorded after the others',
+        15_000,
+      );
+      expect(sent().find((event) => event.event_type === 'dotenv_setup')?.event_properties).toEqual({
+        result: 'cancelled',
+        go_command: 'dr dotenv setup',
+      });
+      expect(
+        sent()
+          .filter((event) => event.event_type === 'tui_interaction')
+          .map((event) => event.event_properties),
+      ).toEqual([
+        { screen: 'dotenv_wizard', action: 'open' },
+        { screen: 'dotenv_wizard', action: 'cancel' },
+      ]);
+    } finally {
+      telemetryHome.cleanup();
+      await amplitude.close();
+    }
   });
 });
 

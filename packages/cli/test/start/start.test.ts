@@ -2,7 +2,7 @@
 // template repositories offline: with --yes and no terminal, through the prompts on a
 // pseudo-terminal (with the tui_interaction events the fake Amplitude receives), and inside a
 // template's folder, where it runs the template's `task start` or quickstart script.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createTemplateRepository,
@@ -103,6 +103,25 @@ describe('dr start without a terminal', () => {
     const result = await runDr(['start', '--template', '65f0000000000000000000a2'], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(readFileSync(join(home.dir, 'forecast-app', 'started.txt'), 'utf8')).toBe('started\n');
+  });
+
+  it('--yes goes on past required .env keys still empty, naming them in a warning; without it, it stops there', async () => {
+    const result = await runDr(['start', '-y', '--template', 'Talk to My Data'], { env: home.env });
+    expect(result.code, result.stderr).toBe(0);
+    const app = join(home.dir, 'talk-to-my-data');
+    expect(result.stderr).toContain(
+      `Warning: ${join(app, '.env')} still needs a value for OPENAI_API_KEY: set it with \`dr dotenv edit\`.\n`,
+    );
+    expect(readFileSync(join(app, 'started.txt'), 'utf8')).toBe('started\n');
+
+    rmSync(join(app, 'started.txt'));
+    const unasked = await runDr(['start'], { env: home.env, cwd: app });
+    expect(unasked.code).toBe(1);
+    expect(unasked.stderr).toContain(
+      'still needs a value for OPENAI_API_KEY: run `dr dotenv setup` on a terminal',
+    );
+    expect(unasked.stderr).not.toContain('→ Finding the start command');
+    expect(existsSync(join(app, 'started.txt'))).toBe(false);
   });
 
   it('asks nothing: says how to name the template, how to log in, and what a script needs', async () => {

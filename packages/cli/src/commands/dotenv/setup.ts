@@ -15,18 +15,20 @@ export class DotenvSetupCommand extends DrCommand {
 
       --if-needed does nothing when .env already sets every key of the template and every
       required one has a value (the environment and the template's defaults do not count).
-      --all asks for every key, showing the current value. --yes (or
-      DATAROBOT_CLI_NON_INTERACTIVE) asks nothing, as happens without a terminal: template
-      defaults are used. --output writes .env in another folder (its own .env.template is used
-      when it has one).
+      --all asks for every key, showing the current value (it needs a terminal). --yes asks
+      nothing: template defaults are used. --output writes .env in another folder (its own
+      .env.template is used when it has one).
 
-      It fails (exit 1), after writing what it could, naming every required key still empty.
+      When a required key is still empty, it writes what it could, names the keys and fails
+      (exit 1). With --yes, or DATAROBOT_CLI_NON_INTERACTIVE set (the Go dr's automation
+      variable, which also overrides --all), it only warns, naming the keys, and exits 0, as the
+      Go dr does.
     `,
     examples: [
       ['Fill .env, asking for what is empty', '$0 dotenv setup'],
       ['Only when .env is not complete yet (scripts, Taskfiles)', '$0 dotenv setup --if-needed'],
       ['Review every value', '$0 dotenv setup --all'],
-      ['Take the defaults without asking', '$0 dotenv setup --yes'],
+      ['Take the defaults without asking; warn about what is still empty', '$0 dotenv setup --yes'],
       ['Write .env in another folder', '$0 dotenv setup --output deploy/staging'],
     ],
   });
@@ -35,7 +37,9 @@ export class DotenvSetupCommand extends DrCommand {
     description: 'Do nothing when .env already has every key of the template',
   });
   all = Option.Boolean('-a,--all', false, { description: 'Ask for every key, not only the empty ones' });
-  yes = Option.Boolean('-y,--yes', false, { description: 'Ask nothing: take the defaults' });
+  yes = Option.Boolean('-y,--yes', false, {
+    description: 'Ask nothing: take the defaults, and only warn about empty required keys',
+  });
   output = Option.String('-o,--output', { description: 'The folder to write .env in' });
 
   protected async run(): Promise<number> {
