@@ -13,11 +13,11 @@ export class DotenvSetupCommand extends DrCommand {
       terminal (secrets are masked). Values already in .env are kept. DATAROBOT_ENDPOINT and
       DATAROBOT_API_TOKEN are filled from your login.
 
-      --if-needed does nothing when .env already sets every key of the template and every
-      required one has a value (the environment and the template's defaults do not count).
-      --all asks for every key, showing the current value (it needs a terminal). --yes asks
-      nothing: template defaults are used. --output writes .env in another folder (its own
-      .env.template is used when it has one).
+      With --if-needed it does nothing when .env already sets every key of the template and
+      every required one has a value (the environment and the template's defaults do not
+      count). With --all it asks for every key, showing the current value (this needs a
+      terminal). With --yes it asks nothing and takes the template's defaults. With --output it
+      writes .env in another folder (with that folder's .env.template when it has one).
 
       When a required key is still empty, it writes what it could, names the keys and fails
       (exit 1). With --yes, or DATAROBOT_CLI_NON_INTERACTIVE set (the Go dr's automation
