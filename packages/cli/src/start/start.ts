@@ -2,8 +2,8 @@
 // `dr auth login` on a terminal), outside a template's folder pick a template and clone it, fill
 // its .env if needed, then run its `task start` or its quickstart script, saying each step.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { type DrError, ExitCode } from '@dr/shared';
+import { join, relative, resolve } from 'node:path';
+import { DrError, ExitCode } from '@dr/shared';
 import { login } from '../auth/login.ts';
 import { isInteractive, isNonInteractiveRun } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
@@ -152,7 +152,11 @@ async function cloneChosenTemplate(io: CommandIO, named: string | undefined): Pr
     } else {
       ({ template, folder } = await chooseTemplate(io, templates));
     }
-    const target = await cloneTemplate(io, template, folder);
+    const target = await cloneTemplate(io, template, folder).catch((error: unknown) => {
+      throw error instanceof DrError && error.code === 'CLONE_TARGET_EXISTS'
+        ? cloneTargetExists(template, folder, error)
+        : error;
+    });
     io.telemetry.record('template_clone', { result: 'success', duration_ms: Date.now() - started });
     io.stderr.write(`  Cloned "${template.name}" into ${target}.\n`);
     return target;
@@ -161,6 +165,16 @@ async function cloneChosenTemplate(io: CommandIO, named: string | undefined): Pr
       io.telemetry.record('template_clone', { result: 'failure', duration_ms: Date.now() - started });
     throw error;
   }
+}
+
+/** A rerun of `dr start` where it cloned before: says to start that clone, or to clone elsewhere. */
+function cloneTargetExists(template: ApplicationTemplate, folder: string, cause: DrError): DrError {
+  const target = resolve(folder);
+  return new DrError(
+    'CLONE_TARGET_EXISTS',
+    `The folder ${target} already exists and is not empty: to start it, run \`cd ${relative(process.cwd(), target)} && dr start\`; to clone the template again, \`dr templates clone ${template.id} <dir>\`.`,
+    { cause },
+  );
 }
 
 /**

@@ -98,6 +98,15 @@ describe('dr start without a terminal', () => {
     expect(fake.requests[1]!.headers['x-datarobot-api-consumer-trace']).toBe('datarobot.cli.start');
   });
 
+  it('run again where it cloned before, says to start that clone instead', async () => {
+    expect((await runDr(['start', '-y', '--template', 'Forecast App'], { env: home.env })).code).toBe(0);
+    const again = await runDr(['start', '-y', '--template', 'Forecast App'], { env: home.env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(
+      /\nError: The folder \S+forecast-app already exists and is not empty: to start it, run `cd forecast-app && dr start`; to clone the template again, `dr templates clone 65f0000000000000000000a2 <dir>`\.\n$/,
+    );
+  });
+
   it('takes DATAROBOT_CLI_NON_INTERACTIVE as --yes, as the Go dr', async () => {
     const env = { ...home.env, DATAROBOT_CLI_NON_INTERACTIVE: 'true' };
     const result = await runDr(['start', '--template', '65f0000000000000000000a2'], { env });
@@ -180,6 +189,17 @@ describe('dr start without a terminal', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('No `start` task or quickstart script found');
     expect(result.stderr).toContain('Next: dr task list\n');
+  });
+
+  it("finds the template's folder from one of its subfolders, outside git too, as the Go dr", async () => {
+    const app = join(home.dir, 'unpacked-app');
+    mkdirSync(join(app, '.datarobot', 'cli'), { recursive: true });
+    writeFileSync(join(app, '.datarobot', 'cli', 'config.yaml'), '');
+    mkdirSync(join(app, 'frontend', 'src'), { recursive: true });
+    const result = await runDr(['start'], { env: home.env, cwd: join(app, 'frontend', 'src') });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`→ Using the application template in ${app}…\n`);
+    expect(result.stderr).toContain('Next: cd ../.. && dr task list\n');
   });
 });
 
