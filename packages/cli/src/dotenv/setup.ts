@@ -70,19 +70,14 @@ export async function dotenvSetup(
         return ExitCode.ok;
       }
     }
-    const { file, missing } = await fillDotenv(io, folder, { ...options, yes });
-    if (missing.length > 0) {
-      const them = missing.length === 1 ? 'it' : 'them';
-      // As the Go dr's --yes: the file is written and the run goes on; a script sees the names.
-      if (yes) {
-        io.stderr.write(
-          `Warning: ${file} still needs a value for ${missing.join(', ')}: set ${them} with \`dr dotenv edit\`.\n`,
-        );
-        return ExitCode.ok;
-      }
+    const result = await fillDotenv(io, folder, { ...options, yes });
+    // As the Go dr's --yes: the file is written and the run goes on; a script sees the names.
+    if (yes) warnIfIncomplete(io, result);
+    else if (result.missing.length > 0) {
+      const { file, missing } = result;
       throw new DrError(
         'DOTENV_INCOMPLETE',
-        `${file} still needs a value for ${missing.join(', ')}: run \`dr dotenv setup\` on a terminal, or set ${them} with \`dr dotenv edit\`.`,
+        `${file} still needs a value for ${missing.join(', ')}: run \`dr dotenv setup\` on a terminal, or set ${missing.length === 1 ? 'it' : 'them'} with \`dr dotenv edit\`.`,
       );
     }
     return ExitCode.ok;
@@ -94,6 +89,14 @@ export async function dotenvSetup(
       });
     throw error;
   }
+}
+
+/** One stderr line naming the required keys `fillDotenv` left empty (names only, never values). */
+export function warnIfIncomplete(io: CommandIO, { file, missing }: DotenvSetupResult): void {
+  if (missing.length === 0) return;
+  io.stderr.write(
+    `Warning: ${file} still needs a value for ${missing.join(', ')}: set ${missing.length === 1 ? 'it' : 'them'} with \`dr dotenv edit\`.\n`,
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import { isInteractive } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { connectToDataRobot } from '../datarobot/connect.ts';
 import { TEMPLATE_FILE } from '../dotenv/env-template.ts';
-import { fillDotenv } from '../dotenv/setup.ts';
+import { fillDotenv, warnIfIncomplete } from '../dotenv/setup.ts';
 import { isPromptCancellation, noTerminal, onScreen, TerminalPrompt } from '../dotenv/terminal-prompt.ts';
 import { type ApplicationTemplate, defaultFolderName, fetchTemplates } from './application-template.ts';
 import { cloneTemplate } from './clone.ts';
@@ -26,9 +26,7 @@ export async function templatesSetup(io: CommandIO): Promise<number> {
     const target = await cloneTemplate(io, template, folder);
     io.telemetry.record('template_clone', { result: 'success', duration_ms: Date.now() - started });
     if (existsSync(join(target, TEMPLATE_FILE))) {
-      const { missing } = await fillDotenv(io, target);
-      if (missing.length > 0)
-        io.stderr.write(`Still empty in .env: ${missing.join(', ')}. Fill them with \`dr dotenv edit\`.\n`);
+      warnIfIncomplete(io, await fillDotenv(io, target));
     }
     io.telemetry.record('template_setup', { result: 'success', duration_ms: Date.now() - started });
     io.stderr.write(
