@@ -47,6 +47,8 @@ export const commandGroups = {
       async () => (await import('../commands/templates/setup.ts')).TemplatesSetupCommand,
       ['template setup'],
     ),
+    // The Go dr's guided first run, a top-level command; `quickstart` is its Go alias.
+    command('start', async () => (await import('../commands/start.ts')).StartCommand, ['quickstart']),
   ],
   dotenv: [
     command('dotenv setup', async () => (await import('../commands/dotenv/setup.ts')).DotenvSetupCommand),
@@ -158,6 +160,7 @@ const GO_PATHS: Readonly<Record<string, string>> = {
   'dependencies install': 'dependency install',
   'deps check': 'dependency check',
   'deps install': 'dependency install',
+  quickstart: 'start',
 };
 
 /** A command path as typed (`templates list`, `task r`), in the Go dr's names (`template list`, `task run`). */

@@ -98,7 +98,7 @@ export async function taskRun(io: CommandIO, options: TaskRunOptions): Promise<n
 const DEFAULT_CONCURRENCY = 2;
 
 /** Runs the task on this terminal. Ctrl-C reaches the task (same process group); dr waits for it. */
-function runInherited(
+export function runInherited(
   binary: string,
   args: readonly string[],
   cwd: string,

@@ -115,10 +115,8 @@ describe('events of task compose and dependency check|install', () => {
       dry_run: false,
       duration_ms: expect.any(Number),
     });
-    const refused = await runDr(['deps', 'install'], {
-      env: { ...env, DATAROBOT_CLI_NON_INTERACTIVE: '1' },
-      cwd: app,
-    });
+    // No terminal and no --yes: nothing runs.
+    const refused = await runDr(['deps', 'install'], { env, cwd: app });
     expect(refused.code).toBe(2);
     const cancelled = (await eventsOf('dependency_install', 2)).find(
       (sent) => sent.event_properties?.result === 'cancelled',
@@ -126,7 +124,7 @@ describe('events of task compose and dependency check|install', () => {
     expect(cancelled!.event_properties).toMatchObject({
       installed_tools: [],
       yes_flag: false,
-      non_interactive: true,
+      non_interactive: false,
       dry_run: false,
     });
     const sent = JSON.stringify(sentEvents(amplitude));

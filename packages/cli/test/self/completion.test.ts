@@ -19,6 +19,7 @@ describe('dr self completion', () => {
       expect(bashComplete(script, ['dr', ''])).toEqual([
         'auth',
         'templates',
+        'start',
         'dotenv',
         'task',
         'dependency',
@@ -32,6 +33,8 @@ describe('dr self completion', () => {
       ]);
       expect(bashComplete(script, ['dr', 'dependency', 'install', '--dr'])).toEqual(['--dry-run']);
       expect(bashComplete(script, ['dr', 'au'])).toEqual(['auth']);
+      expect(bashComplete(script, ['dr', 'start', '--t'])).toEqual(['--template']);
+      expect(bashComplete(script, ['dr', 'dotenv', 'setup', '--if'])).toEqual(['--if-needed']);
       expect(bashComplete(script, ['dr', 'self', 'telemetry', 'f'])).toEqual(['flush']);
       expect(bashComplete(script, ['dr', 'auth', 'login', '--no'])).toEqual(['--no-browser']);
       expect(bashComplete(script, ['dr', '--debug', 'templates', 'clone', 'x', '--ca'])).toEqual([

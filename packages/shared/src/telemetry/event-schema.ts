@@ -72,11 +72,6 @@ export const DEPENDENCY_TOOLS = [
   'docker',
   'other',
 ] as const;
-/**
- * The Go dr's event types (its command paths) for the actions whose events here have other
- * names, sent as `go_command` so the two can be charted together.
- */
-export const GO_COMMANDS = ['dr task compose', 'dr dependency check', 'dr dependency install'] as const;
 export const TUI_SCREENS = [
   'main_menu',
   'template_gallery',
@@ -87,6 +82,7 @@ export const TUI_SCREENS = [
   'task_picker',
   'consent_prompt',
   'self_update',
+  'quickstart',
 ] as const;
 export const TUI_ACTIONS = ['open', 'select', 'submit', 'back', 'cancel', 'search', 'help', 'quit'] as const;
 
@@ -105,6 +101,7 @@ export const COMMAND_ALIASES = [
   'dependencies install',
   'deps check',
   'deps install',
+  'quickstart',
 ] as const;
 
 export type Result = (typeof RESULTS)[number];
@@ -153,11 +150,6 @@ const taskName = {
   required: true,
   description: 'The task, if its name is on the allowlist; any other task is custom.',
 } as const;
-const goCommand = {
-  type: 'enum',
-  values: GO_COMMANDS,
-  description: "The Go dr's event type for the same action (its command path), to chart both together.",
-} as const;
 const toolNames = (which: string) =>
   ({
     type: 'enum[]',
@@ -170,6 +162,16 @@ const dotenvProperties = {
   missing_count: { type: 'integer', description: 'How many required variables have no value.' },
   result,
 } as const;
+/**
+ * The Go dr's event type for the same action (its command path, e.g. 'dr start'), where it names
+ * the event otherwise, so the two can be charted together.
+ */
+const goCommand = <const V extends string>(value: V) =>
+  ({
+    type: 'enum',
+    values: [value],
+    description: `The Go dr's event type for this action: '${value}'.`,
+  }) as const;
 const droppedCount = (why: string) =>
   ({ type: 'integer', description: `Events dropped because ${why}.` }) as const;
 
@@ -255,8 +257,17 @@ export const EVENT_SCHEMA = {
     properties: { result, duration_ms: durationMs },
   },
   dotenv_setup: {
-    description: 'The .env file was created by the setup wizard.',
-    properties: dotenvProperties,
+    description:
+      'The .env file was created or filled by `dr dotenv setup` (or by `dr start`, `dr templates setup`).',
+    properties: {
+      ...dotenvProperties,
+      skipped: {
+        type: 'boolean',
+        description: 'True when --if-needed found .env already complete and changed nothing.',
+      },
+      asked_count: { type: 'integer', description: 'How many variables were asked for on the terminal.' },
+      go_command: goCommand('dr dotenv setup'),
+    },
   },
   dotenv_edit: {
     description: 'The .env file was edited.',
@@ -269,6 +280,29 @@ export const EVENT_SCHEMA = {
   dotenv_update: {
     description: 'The .env file was updated with values from DataRobot.',
     properties: dotenvProperties,
+  },
+  quickstart: {
+    description: 'The guided first run (`dr start`, `dr quickstart`) ended.',
+    properties: {
+      result,
+      duration_ms: durationMs,
+      in_template: {
+        type: 'boolean',
+        description: "Whether it began in an application template's folder (no template was cloned).",
+      },
+      cloned: { type: 'boolean', description: 'Whether a template was cloned.' },
+      start_kind: {
+        type: 'enum',
+        values: ['task', 'script', 'none'],
+        description: "What started the app: the template's `task start`, its quickstart script, or nothing.",
+      },
+      yes_flag: { type: 'boolean', description: 'Whether -y/--yes was given (as the Go dr).' },
+      non_interactive: {
+        type: 'boolean',
+        description: 'Whether DATAROBOT_CLI_NON_INTERACTIVE was set (as the Go dr).',
+      },
+      go_command: goCommand('dr start'),
+    },
   },
   task_list: {
     description: "The template's tasks were listed.",
@@ -289,7 +323,7 @@ export const EVENT_SCHEMA = {
   task_compose: {
     description: "A root Taskfile was generated from the template components' Taskfiles.",
     properties: {
-      go_command: goCommand,
+      go_command: goCommand('dr task compose'),
       result,
       components_count: { type: 'integer', description: 'How many component Taskfiles were included.' },
       template: {
@@ -309,7 +343,7 @@ export const EVENT_SCHEMA = {
   dependency_check: {
     description: 'The tools a template requires were checked against what is installed.',
     properties: {
-      go_command: goCommand,
+      go_command: goCommand('dr dependency check'),
       source: {
         type: 'enum',
         values: ['versions_file', 'default'],
@@ -330,7 +364,7 @@ export const EVENT_SCHEMA = {
   dependency_install: {
     description: 'Tools a template requires were installed (or the install was declined or failed).',
     properties: {
-      go_command: goCommand,
+      go_command: goCommand('dr dependency install'),
       result,
       tools_count: toolCount('needed installing'),
       installed_tools: toolNames('installed'),
@@ -357,7 +391,8 @@ export const EVENT_SCHEMA = {
     properties: {},
   },
   tui_interaction: {
-    description: 'The user did something in an interactive screen.',
+    description:
+      "A screen of questions on the terminal: 'open' when it shows, then 'select' (a choice from a list) or 'submit' (answers given), or 'cancel' (Ctrl-C, end of input, or No to a confirmation). Never the answers. The Go dr has no such event.",
     properties: {
       screen: { type: 'enum', values: TUI_SCREENS, required: true, description: 'Which screen.' },
       action: { type: 'enum', values: TUI_ACTIONS, required: true, description: 'What the user did.' },

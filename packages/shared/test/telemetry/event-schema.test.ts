@@ -198,6 +198,8 @@ describe('the schema', () => {
         'self_version',
         'tui_interaction',
         'telemetry_dropped',
+        // Added with the Go dr's commands (issue #16): `dr start`.
+        'quickstart',
       ].sort(),
     );
   });
