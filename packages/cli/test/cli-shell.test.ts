@@ -112,6 +112,8 @@ describe('help and version', () => {
       expect(usage?.description, command.name).toBeTruthy();
       expect(usage?.details, command.name).toBeTruthy();
       expect(usage?.examples?.length, command.name).toBeGreaterThan(0);
+      // Clipanion renders a details line that starts with '-' as a list item, breaking the paragraph.
+      expect(usage?.details, command.name).not.toMatch(/^\s*--/m);
     }
     const result = await runDr(['self', 'telemetry', 'disable', '--help'], { env: home.env });
     expect(result.code).toBe(0);

@@ -5,7 +5,7 @@ import { ExitCode, hostKind, updateConfig } from '@dr/shared';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { resolveAccess } from '../datarobot/connect.ts';
 import { CLOUD_URLS, type DataRobotEndpoint, endpointFromUserInput } from '../datarobot/endpoint.ts';
-import { TerminalPrompt } from '../dotenv/terminal-prompt.ts';
+import { onScreen, TerminalPrompt } from '../dotenv/terminal-prompt.ts';
 
 const MENU = [
   'Choose your DataRobot environment:',
@@ -33,7 +33,7 @@ export async function setUrl(io: CommandIO, url: string | undefined): Promise<nu
           return ExitCode.ok;
         }
       }
-      endpoint = await askForEndpoint(prompt);
+      endpoint = await askForEndpoint(io, prompt);
     } finally {
       prompt.close();
     }
@@ -54,7 +54,7 @@ export async function chooseEndpointInteractively(
 ): Promise<DataRobotEndpoint | undefined> {
   const prompt = TerminalPrompt.open(io, `no DataRobot URL is configured; ${instead}.`);
   try {
-    const endpoint = await askForEndpoint(prompt);
+    const endpoint = await askForEndpoint(io, prompt);
     if (endpoint === undefined) {
       io.stderr.write('Exiting without a DataRobot URL.\n');
       return undefined;
@@ -67,7 +67,17 @@ export async function chooseEndpointInteractively(
   }
 }
 
-async function askForEndpoint(prompt: TerminalPrompt): Promise<DataRobotEndpoint | undefined> {
+/** The endpoint chosen from the menu, or undefined when the person pressed Enter to stop. */
+function askForEndpoint(io: CommandIO, prompt: TerminalPrompt): Promise<DataRobotEndpoint | undefined> {
+  return onScreen(
+    io.telemetry,
+    'auth_set_url',
+    () => endpointFromMenu(prompt),
+    (endpoint) => (endpoint === undefined ? 'cancel' : 'select'),
+  );
+}
+
+async function endpointFromMenu(prompt: TerminalPrompt): Promise<DataRobotEndpoint | undefined> {
   prompt.say(MENU);
   for (;;) {
     const answer = await prompt.ask('Enter your choice');

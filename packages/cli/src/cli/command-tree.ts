@@ -36,6 +36,8 @@ const commandGroups = {
       async () => (await import('../commands/templates/setup.ts')).TemplatesSetupCommand,
       ['template setup'],
     ),
+    // The Go dr's guided first run, a top-level command; `quickstart` is its Go alias.
+    command('start', async () => (await import('../commands/start.ts')).StartCommand, ['quickstart']),
   ],
   dotenv: [
     command('dotenv setup', async () => (await import('../commands/dotenv/setup.ts')).DotenvSetupCommand),
@@ -53,6 +55,19 @@ const commandGroups = {
       // The Go dr's top-level shortcut for `task run`.
       'run',
     ]),
+    command('task compose', async () => (await import('../commands/task/compose.ts')).TaskComposeCommand),
+  ],
+  dependency: [
+    command(
+      'dependency check',
+      async () => (await import('../commands/dependency/check.ts')).DependencyCheckCommand,
+      ['dependencies check', 'deps check'],
+    ),
+    command(
+      'dependency install',
+      async () => (await import('../commands/dependency/install.ts')).DependencyInstallCommand,
+      ['dependencies install', 'deps install'],
+    ),
   ],
   self: [
     command('self version', async () => (await import('../commands/self/version.ts')).SelfVersionCommand),

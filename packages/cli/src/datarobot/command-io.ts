@@ -64,6 +64,11 @@ const GO_PATHS: Readonly<Record<string, string>> = {
   'templates setup': 'template setup',
   'task l': 'task list',
   'task r': 'task run',
+  'dependencies check': 'dependency check',
+  'dependencies install': 'dependency install',
+  'deps check': 'dependency check',
+  'deps install': 'dependency install',
+  quickstart: 'start',
 };
 
 /** A command path as typed (`templates list`, `task r`), in the Go dr's names (`template list`, `task run`). */

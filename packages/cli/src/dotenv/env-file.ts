@@ -120,8 +120,8 @@ export function writeEnvFile(file: string, lines: readonly EnvLine[]): void {
   }
 }
 
-/** A file the dotenv commands could not read or write, as a DrError with a stable code. */
-function fileError(code: string, what: string, error: unknown, advice: string): DrError {
+/** A file dr could not read or write, as a DrError with a stable code. */
+export function fileError(code: string, what: string, error: unknown, advice: string): DrError {
   const reason =
     (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
   return new DrError(code, `${what} (${reason}): ${advice}.`, { cause: error });

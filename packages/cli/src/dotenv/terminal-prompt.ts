@@ -3,8 +3,8 @@
 // never echoed; Ctrl-C is an interruption (exit 130), end of input a cancellation.
 import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { DrError, ExitCode } from '@dr/shared';
-import { isInteractive, isNonInteractiveRun } from '../cli/context.ts';
+import { DrError, type EventProperties, ExitCode } from '@dr/shared';
+import { type CommandTelemetry, isInteractive, isNonInteractiveRun } from '../cli/context.ts';
 
 export interface AskOptions {
   /** Shown in brackets and returned for an empty answer. */
@@ -24,6 +24,36 @@ export function noTerminal(instead: string, env?: Readonly<Record<string, string
       exitCode: ExitCode.usage,
     },
   );
+}
+
+/** Whether `error` ends a prompt because the person stopped it (Ctrl-C or end of input). */
+export function isPromptCancellation(error: unknown): boolean {
+  return error instanceof DrError && (error.code === 'INTERRUPTED' || error.code === 'PROMPT_CANCELLED');
+}
+
+type TuiScreen = EventProperties<'tui_interaction'>['screen'];
+type TuiAction = EventProperties<'tui_interaction'>['action'];
+
+/**
+ * Runs the questions of one screen and records its tui_interaction events: `open`, then the
+ * action `outcome` makes of the answer (default `submit`), or `cancel` when the person stopped
+ * it. Only the screen and the action are recorded, never an answer.
+ */
+export async function onScreen<T>(
+  telemetry: CommandTelemetry,
+  screen: TuiScreen,
+  questions: () => Promise<T>,
+  outcome: (answer: T) => TuiAction = () => 'submit',
+): Promise<T> {
+  telemetry.record('tui_interaction', { screen, action: 'open' });
+  try {
+    const answer = await questions();
+    telemetry.record('tui_interaction', { screen, action: outcome(answer) });
+    return answer;
+  } catch (error) {
+    if (isPromptCancellation(error)) telemetry.record('tui_interaction', { screen, action: 'cancel' });
+    throw error;
+  }
 }
 
 export class TerminalPrompt {

@@ -47,7 +47,7 @@ export async function taskList(io: CommandIO, options: TaskListOptions): Promise
   return ExitCode.ok;
 }
 
-function listTasks(
+export function listTasks(
   binary: string,
   folder: string,
   taskfile: string,

@@ -1,7 +1,6 @@
-// `dr task run`: runs tasks with go-task (`task -t <Taskfile> [--parallel] [--yes] <tasks…>
-// [-- args]`) in the application folder, on this terminal, and exits with the task's exit code.
-// Telemetry gets the outcome and duration, and the task's name only when it is a well-known
-// template task name (anything else is 'custom': names are what the user typed).
+// `dr task run`: runs tasks with go-task in the application folder on this terminal, with the Go
+// dr's arguments (`task -t <Taskfile> [flags] -C <n> <tasks…> [-- args]`); a failed task exits 1,
+// or with its own code under --exit-code. Telemetry names a task only from a fixed list.
 import { spawn } from 'node:child_process';
 import { allowlistedTaskName, DrError, ExitCode } from '@dr/shared';
 import type { CommandIO } from '../datarobot/command-io.ts';
@@ -11,7 +10,13 @@ import { locateTaskfile } from './taskfile.ts';
 export interface TaskRunOptions {
   readonly dir: string | undefined;
   readonly parallel: boolean;
+  /** How many tasks go-task runs at once; the Go dr passes `-C 2` unless told otherwise. */
+  readonly concurrency: number | undefined;
+  readonly watch: boolean;
   readonly yes: boolean;
+  /** Exit with the task's own exit code (and ask go-task for it), else 1 on any failure. */
+  readonly exitCode: boolean;
+  readonly silent: boolean;
   readonly tasks: readonly string[];
   /** Arguments for the tasks (go-task's CLI_ARGS). */
   readonly taskArgs: readonly string[];
@@ -50,6 +55,19 @@ export async function taskRun(io: CommandIO, options: TaskRunOptions): Promise<n
       },
     );
   }
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 0) {
+    throw new DrError(
+      'TASK_CONCURRENCY_INVALID',
+      `--concurrency takes a whole number of tasks (0 for no limit), not ${concurrency}.`,
+      { exitCode: ExitCode.usage },
+    );
+  }
+  if (options.parallel && options.watch) {
+    throw new DrError('TASK_FLAGS_EXCLUSIVE', '--parallel and --watch cannot be used together: pick one.', {
+      exitCode: ExitCode.usage,
+    });
+  }
   const binary = findTaskBinary(io.env);
   const { folder, taskfile } = locateTaskfile(options.dir);
   const task_name = allowlistedTaskName(options.tasks[0]!);
@@ -57,21 +75,30 @@ export async function taskRun(io: CommandIO, options: TaskRunOptions): Promise<n
     '-t',
     taskfile,
     ...(options.parallel ? ['--parallel'] : []),
+    ...(options.watch ? ['--watch'] : []),
     ...(options.yes ? ['--yes'] : []),
+    ...(options.exitCode ? ['--exit-code'] : []),
+    ...(options.silent ? ['--silent'] : []),
+    '-C',
+    String(concurrency),
     ...options.tasks,
     ...(options.taskArgs.length > 0 ? ['--', ...options.taskArgs] : []),
   ];
-  if (io.verbose) io.stderr.write(`Running task(s): ${options.tasks.join(', ')}\n`);
+  if (io.verbose && !options.silent) io.stderr.write(`Running task(s): ${options.tasks.join(', ')}\n`);
   io.telemetry.record('task_run', { task_name });
   const started = Date.now();
   const exitCode = await runInherited(binary, args, folder, io.env);
   const outcome = { task_name, duration_ms: Date.now() - started, exit_code: exitCode };
   io.telemetry.record(exitCode === 0 ? 'task_success' : 'task_failed', outcome);
-  return exitCode;
+  if (exitCode === 0 || options.exitCode) return exitCode;
+  return ExitCode.failure;
 }
 
+/** go-task's -C as the Go dr passes it when --concurrency is not given. */
+const DEFAULT_CONCURRENCY = 2;
+
 /** Runs the task on this terminal. Ctrl-C reaches the task (same process group); dr waits for it. */
-function runInherited(
+export function runInherited(
   binary: string,
   args: readonly string[],
   cwd: string,

@@ -7,8 +7,8 @@ import { isInteractive } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { connectToDataRobot } from '../datarobot/connect.ts';
 import { TEMPLATE_FILE } from '../dotenv/env-template.ts';
-import { fillDotenv } from '../dotenv/setup.ts';
-import { noTerminal, TerminalPrompt } from '../dotenv/terminal-prompt.ts';
+import { fillDotenv, warnIfIncomplete } from '../dotenv/setup.ts';
+import { isPromptCancellation, noTerminal, onScreen, TerminalPrompt } from '../dotenv/terminal-prompt.ts';
 import { type ApplicationTemplate, defaultFolderName, fetchTemplates } from './application-template.ts';
 import { cloneTemplate } from './clone.ts';
 
@@ -22,24 +22,11 @@ export async function templatesSetup(io: CommandIO): Promise<number> {
   const started = Date.now();
   try {
     const { client } = await connectToDataRobot(io);
-    const templates = await fetchTemplates(client);
-    if (templates.length === 0)
-      throw new DrError('TEMPLATES_NONE', 'DataRobot lists no application templates for your account.');
-    const prompt = TerminalPrompt.open(io, '');
-    let template: ApplicationTemplate;
-    let folder: string;
-    try {
-      template = await pickTemplate(prompt, templates);
-      folder = await prompt.ask('Folder to clone into', { defaultValue: defaultFolderName(template) });
-    } finally {
-      prompt.close();
-    }
+    const { template, folder } = await chooseTemplate(io, await fetchTemplates(client));
     const target = await cloneTemplate(io, template, folder);
     io.telemetry.record('template_clone', { result: 'success', duration_ms: Date.now() - started });
     if (existsSync(join(target, TEMPLATE_FILE))) {
-      const { missing } = await fillDotenv(io, target);
-      if (missing.length > 0)
-        io.stderr.write(`Still empty in .env: ${missing.join(', ')}. Fill them with \`dr dotenv edit\`.\n`);
+      warnIfIncomplete(io, await fillDotenv(io, target));
     }
     io.telemetry.record('template_setup', { result: 'success', duration_ms: Date.now() - started });
     io.stderr.write(
@@ -47,13 +34,38 @@ export async function templatesSetup(io: CommandIO): Promise<number> {
     );
     return ExitCode.ok;
   } catch (error) {
-    const cancelled =
-      error instanceof DrError && (error.code === 'INTERRUPTED' || error.code === 'PROMPT_CANCELLED');
     io.telemetry.record('template_setup', {
-      result: cancelled ? 'cancelled' : 'failure',
+      result: isPromptCancellation(error) ? 'cancelled' : 'failure',
       duration_ms: Date.now() - started,
     });
     throw error;
+  }
+}
+
+/**
+ * Asks on the terminal which template to clone (from a numbered list) and into which folder
+ * (default: named after its repository). Throws TEMPLATES_NONE when there is none to pick.
+ */
+export async function chooseTemplate(
+  io: CommandIO,
+  templates: readonly ApplicationTemplate[],
+): Promise<{ template: ApplicationTemplate; folder: string }> {
+  if (templates.length === 0)
+    throw new DrError('TEMPLATES_NONE', 'DataRobot lists no application templates for your account.');
+  const prompt = TerminalPrompt.open(io, '');
+  try {
+    const template = await onScreen(
+      io.telemetry,
+      'template_gallery',
+      () => pickTemplate(prompt, templates),
+      () => 'select',
+    );
+    const folder = await onScreen(io.telemetry, 'template_setup', () =>
+      prompt.ask('Folder to clone into', { defaultValue: defaultFolderName(template) }),
+    );
+    return { template, folder };
+  } finally {
+    prompt.close();
   }
 }
 

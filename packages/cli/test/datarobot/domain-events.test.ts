@@ -18,7 +18,9 @@ import {
   CONFIG_ENABLED,
   makeTelemetryHome,
   runDr,
+  type SentEvent,
   sentEvents,
+  sentEventsOfType,
   type TelemetryHome,
   waitUntil,
 } from '../telemetry/support/telemetry-harness.ts';
@@ -55,19 +57,7 @@ afterAll(async () => {
   await amplitude.close();
 });
 
-type Sent = {
-  event_type: string;
-  event_properties?: Record<string, unknown>;
-  user_id?: string;
-  session_id: number;
-  device_id: string;
-};
-
-async function eventsOf(type: string, count = 1): Promise<Sent[]> {
-  const matching = () => (sentEvents(amplitude) as Sent[]).filter((event) => event.event_type === type);
-  await waitUntil(() => matching().length >= count, `${count} ${type} event(s) at the collector`, 15_000);
-  return matching();
-}
+const eventsOf = (type: string, count = 1) => sentEventsOfType(amplitude, type, count);
 
 describe('domain events', () => {
   it('auth check: host kind and validity; the request carries the session and device of its events', async () => {
@@ -128,7 +118,7 @@ describe('domain events', () => {
     }
     expect(unreadable.stderr).toContain(`Cannot read ${join(folder, '.env')}`);
     const failed = () =>
-      (sentEvents(amplitude) as Sent[]).filter(
+      (sentEvents(amplitude) as unknown as SentEvent[]).filter(
         (event) =>
           event.event_type === 'command_failed' && event.event_properties?.command === 'dotenv setup',
       );

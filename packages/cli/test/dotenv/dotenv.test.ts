@@ -2,10 +2,21 @@
 // the template repository's files, against the fake DataRobot.
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_TEMPLATE_FILES, type FakeDataRobot, startFakeDataRobot } from '@dr/testkit';
+import {
+  DEFAULT_TEMPLATE_FILES,
+  type FakeDataRobot,
+  startFakeAmplitude,
+  startFakeDataRobot,
+} from '@dr/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectDataRobotHeaders, writeDrConfig } from '../datarobot/fixtures.ts';
+import { expectDataRobotHeaders, runDrOnTerminal, writeDrConfig } from '../datarobot/fixtures.ts';
 import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
+import {
+  CONFIG_ENABLED,
+  makeTelemetryHome,
+  sentEvents,
+  waitUntil,
+} from '../telemetry/support/telemetry-harness.ts';
 
 let home: DrHome;
 let fake: FakeDataRobot;
@@ -60,6 +71,169 @@ describe('dr dotenv setup', () => {
     expect(result.stderr.trim()).toBe(
       `Error: No .env.template in ${empty}: run this in an application template's folder (see \`dr templates clone\`).`,
     );
+  });
+});
+
+describe('dr dotenv setup flags (as the Go dr)', () => {
+  const COMPLETE =
+    'DATAROBOT_ENDPOINT=https://app.datarobot.com/api/v2\nDATAROBOT_API_TOKEN=t\nAPP_NAME=a\nOPENAI_API_KEY=k\nFRONTEND_PORT=1\n';
+
+  it('--if-needed changes nothing when .env sets every key of the template', async () => {
+    writeFileSync(join(app, '.env'), COMPLETE);
+    const result = await runDr(['dotenv', 'setup', '--if-needed'], { env: home.env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('Configuration already exists, skipping setup.\n');
+    expect(dotenv()).toBe(COMPLETE);
+  });
+
+  it('--if-needed sets up a .env that lacks a key with a default, or whose required key only the environment has', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    writeFileSync(join(app, '.env'), COMPLETE.replace('FRONTEND_PORT=1\n', ''));
+    const lacking = await runDr(['dotenv', 'setup', '--if-needed'], { env: home.env, cwd: app });
+    expect(lacking.code, lacking.stderr).toBe(0);
+    expect(lacking.stdout).toBe('');
+    expect(dotenv()).toContain('FRONTEND_PORT=8080\n');
+    writeFileSync(join(app, '.env'), COMPLETE.replace('OPENAI_API_KEY=k', 'OPENAI_API_KEY='));
+    const fromEnvironment = await runDr(['dotenv', 'setup', '--if-needed'], {
+      env: { ...home.env, OPENAI_API_KEY: 'in-the-environment' },
+      cwd: app,
+    });
+    expect(fromEnvironment.code).toBe(1);
+    expect(fromEnvironment.stderr).toContain('still needs a value for OPENAI_API_KEY');
+  });
+
+  it('--yes asks nothing on a terminal and takes the defaults', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    writeFileSync(join(app, '.env'), 'OPENAI_API_KEY=sk-mine\n');
+    const result = await runDrOnTerminal(['dotenv', 'setup', '-y'], { env: home.env, cwd: app, answers: [] });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).not.toContain('Setting up');
+    expect(dotenv()).toBe(
+      `OPENAI_API_KEY=sk-mine\nDATAROBOT_ENDPOINT=${fake.endpoint}\nDATAROBOT_API_TOKEN=test-token\nAPP_NAME=talk-to-my-data\nFRONTEND_PORT=8080\n`,
+    );
+  });
+
+  it('--yes writes .env with required keys still empty, warns in one line naming them (never a value), and exits 0, as the Go dr', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    writeFileSync(
+      join(app, '.env.template'),
+      'DATAROBOT_ENDPOINT=\nDATAROBOT_API_TOKEN=\nOPENAI_API_KEY=\nDB_PASSWORD=\n',
+    );
+    const result = await runDr(['dotenv', 'setup', '--yes'], { env: home.env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe(
+      `Wrote ${join(app, '.env')} (4 settings).\n` +
+        `Warning: ${join(app, '.env')} still needs a value for OPENAI_API_KEY, DB_PASSWORD: set them with \`dr dotenv edit\`.\n`,
+    );
+    expect(dotenv()).toBe(
+      `DATAROBOT_ENDPOINT=${fake.endpoint}\nDATAROBOT_API_TOKEN=test-token\nOPENAI_API_KEY=\nDB_PASSWORD=\n`,
+    );
+  });
+
+  it('DATAROBOT_CLI_NON_INTERACTIVE is --yes (exit 0 with the warning), and overrides --all, as the Go dr', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    const env = { ...home.env, DATAROBOT_CLI_NON_INTERACTIVE: 'true' };
+    const result = await runDr(['dotenv', 'setup'], { env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /\nWarning: \S+ still needs a value for OPENAI_API_KEY: set it with `dr dotenv edit`\.\n$/,
+    );
+    expect(dotenv()).toContain('APP_NAME=talk-to-my-data\n');
+    writeFileSync(join(app, '.env'), 'APP_NAME=mine\n');
+    const all = await runDr(['dotenv', 'setup', '--all'], { env, cwd: app });
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr).toContain('Warning: ');
+    expect(dotenv()).toBe(
+      `APP_NAME=mine\nDATAROBOT_ENDPOINT=${fake.endpoint}\nDATAROBOT_API_TOKEN=test-token\nOPENAI_API_KEY=\nFRONTEND_PORT=8080\n`,
+    );
+  });
+
+  it('--all asks for every key, offering the current value, and keeps a secret on Enter', async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    writeFileSync(join(app, '.env'), COMPLETE);
+    const result = await runDrOnTerminal(['dotenv', 'setup', '--all'], {
+      env: home.env,
+      cwd: app,
+      answers: [
+        { when: /DATAROBOT_ENDPOINT \[https:\/\/app\.datarobot\.com\/api\/v2\]: /, type: '' },
+        { when: /DATAROBOT_API_TOKEN \[keep current\]: /, type: '' },
+        { when: /APP_NAME \(optional\) \[a\]: /, type: 'renamed' },
+        { when: /OPENAI_API_KEY \[keep current\]: /, type: '' },
+        { when: /FRONTEND_PORT \(optional\) \[1\]: /, type: '' },
+      ],
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(dotenv()).toBe(COMPLETE.replace('APP_NAME=a', 'APP_NAME=renamed'));
+  });
+
+  it('--all needs a terminal, and cannot go with --yes', async () => {
+    const noTerminal = await runDr(['dotenv', 'setup', '--all'], { env: home.env, cwd: app });
+    expect(noTerminal.code).toBe(2);
+    expect(noTerminal.stderr).toMatch(/^Error: No terminal to ask on[^\n]+without --all[^\n]+\n$/);
+    const both = await runDr(['dotenv', 'setup', '--all', '--yes'], { env: home.env, cwd: app });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('Error: --all asks for every key and --yes asks nothing: give one of them.\n');
+  });
+
+  it("--output writes .env in another folder from the application folder's template", async () => {
+    writeDrConfig(home, { endpoint: fake.endpoint, token: 'test-token' });
+    const result = await runDr(['dotenv', 'setup', '--yes', '--output', 'deploy/staging'], {
+      env: home.env,
+      cwd: app,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      `Warning: ${join(app, 'deploy/staging/.env')} still needs a value for OPENAI_API_KEY`,
+    );
+    expect(readFileSync(join(app, 'deploy/staging/.env'), 'utf8')).toContain(
+      'DATAROBOT_API_TOKEN=test-token\n',
+    );
+    expect(() => dotenv()).toThrow(/ENOENT/);
+    const onFile = await runDr(['dotenv', 'setup', '-o', '.env.template'], { env: home.env, cwd: app });
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toContain('--output names the folder to write .env in');
+  });
+});
+
+describe('dr dotenv setup on a terminal, with telemetry on', () => {
+  it('end of input at a question is a cancel: dotenv_setup says cancelled, tui_interaction cancel', async () => {
+    const amplitude = await startFakeAmplitude();
+    const telemetryHome = makeTelemetryHome(amplitude);
+    try {
+      telemetryHome.writeConfig(`${CONFIG_ENABLED}endpoint: ${fake.endpoint}\ntoken: test-token\n`);
+      const folder = join(telemetryHome.dir, 'app');
+      mkdirSync(join(folder, '.git'), { recursive: true });
+      writeFileSync(join(folder, '.env.template'), DEFAULT_TEMPLATE_FILES['.env.template']!);
+      const result = await runDrOnTerminal(['dotenv', 'setup'], {
+        env: telemetryHome.telemetryEnv,
+        cwd: folder,
+        answers: [{ when: /APP_NAME \(optional\) \[talk-to-my-data\]: /, type: '\x04' }],
+      });
+      expect(result.code, result.output).toBe(1);
+      expect(result.output).toContain('Error: Cancelled: no answer was given.');
+      type Sent = { event_type: string; event_properties?: Record<string, unknown> };
+      const sent = () => sentEvents(amplitude) as Sent[];
+      await waitUntil(
+        () => sent().some((event) => event.event_type === 'command_failed'),
+        'the command_failed event, recorded after the others',
+        15_000,
+      );
+      expect(sent().find((event) => event.event_type === 'dotenv_setup')?.event_properties).toEqual({
+        result: 'cancelled',
+        go_command: 'dr dotenv setup',
+      });
+      expect(
+        sent()
+          .filter((event) => event.event_type === 'tui_interaction')
+          .map((event) => event.event_properties),
+      ).toEqual([
+        { screen: 'dotenv_wizard', action: 'open' },
+        { screen: 'dotenv_wizard', action: 'cancel' },
+      ]);
+    } finally {
+      telemetryHome.cleanup();
+      await amplitude.close();
+    }
   });
 });
 

@@ -16,8 +16,25 @@ describe('dr self completion', () => {
     try {
       const { code, stdout: script } = await runDr(['self', 'completion', 'bash'], { env: home.env });
       expect(code).toBe(0);
-      expect(bashComplete(script, ['dr', ''])).toEqual(['auth', 'templates', 'dotenv', 'task', 'self']);
+      expect(bashComplete(script, ['dr', ''])).toEqual([
+        'auth',
+        'templates',
+        'start',
+        'dotenv',
+        'task',
+        'dependency',
+        'self',
+      ]);
+      expect(bashComplete(script, ['dr', 'dependency', ''])).toEqual(['check', 'install']);
+      expect(bashComplete(script, ['dr', 'task', 'c'])).toEqual(['compose']);
+      expect(bashComplete(script, ['dr', 'task', 'run', 'dev', '--con'])).toEqual([
+        '--concurrency',
+        '--config',
+      ]);
+      expect(bashComplete(script, ['dr', 'dependency', 'install', '--dr'])).toEqual(['--dry-run']);
       expect(bashComplete(script, ['dr', 'au'])).toEqual(['auth']);
+      expect(bashComplete(script, ['dr', 'start', '--t'])).toEqual(['--template']);
+      expect(bashComplete(script, ['dr', 'dotenv', 'setup', '--if'])).toEqual(['--if-needed']);
       expect(bashComplete(script, ['dr', 'self', 'telemetry', 'f'])).toEqual(['flush']);
       expect(bashComplete(script, ['dr', 'auth', 'login', '--no'])).toEqual(['--no-browser']);
       expect(bashComplete(script, ['dr', '--debug', 'templates', 'clone', 'x', '--ca'])).toEqual([

@@ -1,9 +1,10 @@
 // dr task list and run, as bin/dr with a tiny fake go-task `task` script on PATH: it prints a
 // task list for `--list --json`, and otherwise logs its arguments and exits as told.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { splitTaskArgs } from '../../src/task/run.ts';
+import { fakeTaskOnPath } from '../support/fake-task.ts';
 import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
 
 const TASKS = {
@@ -39,12 +40,7 @@ beforeEach(() => {
   mkdirSync(join(app, '.git'), { recursive: true });
   mkdirSync(join(app, 'web'));
   writeFileSync(join(app, 'Taskfile.yml'), "version: '3'\n");
-  const bin = join(home.dir, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'task'), FAKE_TASK);
-  chmodSync(join(bin, 'task'), 0o755);
-  log = join(home.dir, 'task.log');
-  env = { ...home.env, PATH: `${bin}:/usr/bin:/bin`, FAKE_TASK_LOG: log };
+  ({ env, log } = fakeTaskOnPath(home, FAKE_TASK));
 });
 afterEach(() => home.cleanup());
 
@@ -111,6 +107,8 @@ describe('dr task run', () => {
       join(app, 'Taskfile.yml'),
       '--parallel',
       '--yes',
+      '-C',
+      '2',
       'build',
       'lint',
       '--',
@@ -130,6 +128,8 @@ describe('dr task run', () => {
         '-t',
         join(app, 'Taskfile.yml'),
         '--parallel',
+        '-C',
+        '2',
         'build',
         '--',
         '--watch',
@@ -165,6 +165,8 @@ describe('dr task run', () => {
       '-t',
       join(app, 'Taskfile.yml'),
       '--parallel',
+      '-C',
+      '2',
       ...tasks,
       '--',
       '--watch',
@@ -182,9 +184,56 @@ describe('dr task run', () => {
     expect(result.stderr.match(/\$ dr task run/g)).toHaveLength(1);
   });
 
-  it("exits with the task's exit code", async () => {
-    const result = await runDr(['task', 'run', 'test'], { env: { ...env, FAKE_TASK_EXIT: '3' }, cwd: app });
-    expect(result.code).toBe(3);
+  it("exits 1 when a task fails, and with the task's own exit code under -x/--exit-code, as the Go dr", async () => {
+    const failing = { ...env, FAKE_TASK_EXIT: '3' };
+    const plain = await runDr(['task', 'run', 'test'], { env: failing, cwd: app });
+    expect(plain.code).toBe(1);
+    const short = await runDr(['task', 'run', 'test', '-x'], { env: failing, cwd: app });
+    expect(short.code).toBe(3);
+    expect(loggedArgs()).toEqual([app, '-t', join(app, 'Taskfile.yml'), '--exit-code', '-C', '2', 'test']);
+    const long = await runDr(['run', '--exit-code', 'test'], { env: failing, cwd: app });
+    expect(long.code).toBe(3);
+  });
+
+  it.each([
+    [
+      ['--concurrency', '5', '--watch', '--silent'],
+      ['--watch', '--silent', '-C', '5'],
+    ],
+    [
+      ['-C', '0', '-w', '-s', '-y'],
+      ['--watch', '--yes', '--silent', '-C', '0'],
+    ],
+    [
+      ['-p', '-x', '-C', '1'],
+      ['--parallel', '--exit-code', '-C', '1'],
+    ],
+  ])("passes %j to go-task in the Go dr's order: %j", async (flags, expected) => {
+    for (const path of [['task', 'run'], ['task', 'r'], ['run']]) {
+      const result = await runDr([...path, 'dev', ...flags, '--', 'arg'], { env, cwd: app });
+      expect(result.code, result.stderr).toBe(0);
+      expect(loggedArgs()).toEqual([app, '-t', join(app, 'Taskfile.yml'), ...expected, 'dev', '--', 'arg']);
+    }
+  });
+
+  it('says nothing of the tasks it runs under --silent, even with -v', async () => {
+    const result = await runDr(['-v', 'run', 'build', '--silent'], { env, cwd: app });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('Running task(s)');
+  });
+
+  it('refuses --parallel with --watch, and a concurrency that is not a whole number, in one line', async () => {
+    const both = await runDr(['run', 'dev', '-p', '-w'], { env, cwd: app });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('Error: --parallel and --watch cannot be used together: pick one.\n');
+    const negative = await runDr(['run', 'dev', '-C', '-1'], { env, cwd: app });
+    expect(negative.code).toBe(2);
+    const fraction = await runDr(['run', 'dev', '--concurrency', '1.5'], { env, cwd: app });
+    expect(fraction.code).toBe(2);
+    expect(fraction.stderr).toBe(
+      'Error: --concurrency takes a whole number of tasks (0 for no limit), not 1.5.\n',
+    );
+    expect(existsSync(log)).toBe(false);
   });
 
   it('fails clearly without the task binary', async () => {

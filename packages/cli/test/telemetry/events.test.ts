@@ -204,6 +204,8 @@ function hasType(value: unknown, spec: PropertySpec): boolean {
       return typeof value === 'boolean';
     case 'enum':
       return typeof value === 'string' && spec.values.includes(value);
+    case 'enum[]':
+      return Array.isArray(value) && value.every((item) => spec.values.includes(item));
   }
 }
 

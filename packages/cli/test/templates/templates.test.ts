@@ -160,4 +160,21 @@ describe('dr templates setup', () => {
     expect(dotenv).toContain('DATAROBOT_API_TOKEN=test-token\n');
     expect(dotenv).toContain('FRONTEND_PORT=8080\n');
   });
+
+  it('names the required keys left empty in a warning, and still succeeds', async () => {
+    const result = await runDrOnTerminal(['templates', 'setup'], {
+      env: home.env,
+      answers: [
+        { when: /Pick a template \(1-3\): /, type: '1' },
+        { when: /Folder to clone into \[talk-to-my-data\]: /, type: 'later' },
+        { when: /APP_NAME \(optional\) \[talk-to-my-data\]: /, type: '' },
+        { when: /OPENAI_API_KEY: /, type: '' },
+        { when: /FRONTEND_PORT \(optional\) \[8080\]: /, type: '' },
+      ],
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output.replace(/\r?\n/g, '')).toContain(
+      `Warning: ${join(home.dir, 'later', '.env')} still needs a value for OPENAI_API_KEY: set it with \`dr dotenv edit\`.`,
+    );
+  });
 });

@@ -58,7 +58,8 @@ export function buildEvent<T extends EventType>(
   const eventProperties: Record<string, EventPropertyValue> = {};
   for (const [name, value] of Object.entries(checked.properties)) {
     // Enum values are literals from the schema, checked above; only free-form strings are scrubbed.
-    eventProperties[name] = declared[name]?.type === 'enum' ? value : scrubValue(value, common.scrub);
+    const literal = declared[name]?.type === 'enum' || declared[name]?.type === 'enum[]';
+    eventProperties[name] = literal ? value : scrubValue(value, common.scrub);
   }
   const userId = common.userId?.trim();
   const keepUserId = userId !== undefined && userId.length >= MIN_ID_LENGTH && !LOOKS_LIKE_EMAIL.test(userId);

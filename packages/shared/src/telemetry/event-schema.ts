@@ -12,7 +12,8 @@ export type PropertySpec =
   | { readonly type: 'integer'; readonly description: string; readonly required?: boolean }
   | { readonly type: 'boolean'; readonly description: string; readonly required?: boolean }
   | {
-      readonly type: 'enum';
+      /** `enum[]`: a list of such literals (tool names), so no free text can enter the list either. */
+      readonly type: 'enum' | 'enum[]';
       readonly values: readonly string[];
       readonly description: string;
       readonly required?: boolean;
@@ -56,6 +57,21 @@ export const TASK_NAMES = [
   'validate',
   'custom',
 ] as const;
+/**
+ * Tools a template may require that may be named (`dr dependency …` events); any other is
+ * `other` (see `allowlistedToolName`). Never versions or commands: those may hold paths.
+ */
+export const DEPENDENCY_TOOLS = [
+  'python',
+  'uv',
+  'task',
+  'pulumi',
+  'dr',
+  'git',
+  'node',
+  'docker',
+  'other',
+] as const;
 export const TUI_SCREENS = [
   'main_menu',
   'template_gallery',
@@ -66,6 +82,7 @@ export const TUI_SCREENS = [
   'task_picker',
   'consent_prompt',
   'self_update',
+  'quickstart',
 ] as const;
 export const TUI_ACTIONS = ['open', 'select', 'submit', 'back', 'cancel', 'search', 'help', 'quit'] as const;
 
@@ -80,12 +97,18 @@ export const COMMAND_ALIASES = [
   'task l',
   'task r',
   'run',
+  'dependencies check',
+  'dependencies install',
+  'deps check',
+  'deps install',
+  'quickstart',
 ] as const;
 
 export type Result = (typeof RESULTS)[number];
 export type CommandAlias = (typeof COMMAND_ALIASES)[number];
 export type HostKind = (typeof HOST_KINDS)[number];
 export type TaskName = (typeof TASK_NAMES)[number];
+export type DependencyTool = (typeof DEPENDENCY_TOOLS)[number];
 
 const command = {
   type: 'string',
@@ -127,11 +150,28 @@ const taskName = {
   required: true,
   description: 'The task, if its name is on the allowlist; any other task is custom.',
 } as const;
+const toolNames = (which: string) =>
+  ({
+    type: 'enum[]',
+    values: DEPENDENCY_TOOLS,
+    description: `The tools ${which} (a tool not on the list is other).`,
+  }) as const;
+const toolCount = (which: string) => ({ type: 'integer', description: `How many tools ${which}.` }) as const;
 const dotenvProperties = {
   keys_count: { type: 'integer', description: 'How many variables the .env file holds.' },
   missing_count: { type: 'integer', description: 'How many required variables have no value.' },
   result,
 } as const;
+/**
+ * The Go dr's event type for the same action (its command path, e.g. 'dr start'), where it names
+ * the event otherwise, so the two can be charted together.
+ */
+const goCommand = <const V extends string>(value: V) =>
+  ({
+    type: 'enum',
+    values: [value],
+    description: `The Go dr's event type for this action: '${value}'.`,
+  }) as const;
 const droppedCount = (why: string) =>
   ({ type: 'integer', description: `Events dropped because ${why}.` }) as const;
 
@@ -217,8 +257,17 @@ export const EVENT_SCHEMA = {
     properties: { result, duration_ms: durationMs },
   },
   dotenv_setup: {
-    description: 'The .env file was created by the setup wizard.',
-    properties: dotenvProperties,
+    description:
+      'The .env file was created or filled by `dr dotenv setup` (or by `dr start`, `dr templates setup`).',
+    properties: {
+      ...dotenvProperties,
+      skipped: {
+        type: 'boolean',
+        description: 'True when --if-needed found .env already complete and changed nothing.',
+      },
+      asked_count: { type: 'integer', description: 'How many variables were asked for on the terminal.' },
+      go_command: goCommand('dr dotenv setup'),
+    },
   },
   dotenv_edit: {
     description: 'The .env file was edited.',
@@ -231,6 +280,29 @@ export const EVENT_SCHEMA = {
   dotenv_update: {
     description: 'The .env file was updated with values from DataRobot.',
     properties: dotenvProperties,
+  },
+  quickstart: {
+    description: 'The guided first run (`dr start`, `dr quickstart`) ended.',
+    properties: {
+      result,
+      duration_ms: durationMs,
+      in_template: {
+        type: 'boolean',
+        description: "Whether it began in an application template's folder (no template was cloned).",
+      },
+      cloned: { type: 'boolean', description: 'Whether a template was cloned.' },
+      start_kind: {
+        type: 'enum',
+        values: ['task', 'script', 'none'],
+        description: "What started the app: the template's `task start`, its quickstart script, or nothing.",
+      },
+      yes_flag: { type: 'boolean', description: 'Whether -y/--yes was given (as the Go dr).' },
+      non_interactive: {
+        type: 'boolean',
+        description: 'Whether DATAROBOT_CLI_NON_INTERACTIVE was set (as the Go dr).',
+      },
+      go_command: goCommand('dr start'),
+    },
   },
   task_list: {
     description: "The template's tasks were listed.",
@@ -248,6 +320,65 @@ export const EVENT_SCHEMA = {
     description: 'A template task ended with a non-zero exit code.',
     properties: { task_name: taskName, duration_ms: durationMs, exit_code: exitCode },
   },
+  task_compose: {
+    description: "A root Taskfile was generated from the template components' Taskfiles.",
+    properties: {
+      go_command: goCommand('dr task compose'),
+      result,
+      components_count: { type: 'integer', description: 'How many component Taskfiles were included.' },
+      template: {
+        type: 'enum',
+        values: ['builtin', 'project', 'flag'],
+        description:
+          "Which Taskfile template was used: dr's own, the project's .Taskfile.template, or one named with --template.",
+      },
+      gitignore_updated: {
+        type: 'boolean',
+        description:
+          'Whether a line (the Taskfile spelling not written, as the Go dr does) was added to .gitignore.',
+      },
+      error_type: errorType,
+    },
+  },
+  dependency_check: {
+    description: 'The tools a template requires were checked against what is installed.',
+    properties: {
+      go_command: goCommand('dr dependency check'),
+      source: {
+        type: 'enum',
+        values: ['versions_file', 'default'],
+        description:
+          "Where the requirements came from: the template's .datarobot/cli/versions.yaml, or dr's defaults.",
+      },
+      tools_count: toolCount('were required'),
+      missing_count: toolCount('were not installed'),
+      wrong_version_count: toolCount('were older than required'),
+      invalid_entries_count: {
+        type: 'integer',
+        description: 'How many problems versions.yaml has (missing fields, bad versions).',
+      },
+      missing_tools: toolNames('not installed'),
+      wrong_version_tools: toolNames('older than required'),
+    },
+  },
+  dependency_install: {
+    description: 'Tools a template requires were installed (or the install was declined or failed).',
+    properties: {
+      go_command: goCommand('dr dependency install'),
+      result,
+      tools_count: toolCount('needed installing'),
+      installed_tools: toolNames('installed'),
+      failed_tool: { type: 'enum', values: DEPENDENCY_TOOLS, description: 'The tool whose install failed.' },
+      yes_flag: { type: 'boolean', description: 'Whether --yes skipped the question.' },
+      non_interactive: {
+        type: 'boolean',
+        description:
+          'Whether DATAROBOT_CLI_NON_INTERACTIVE was set (it never answers the question: only --yes does).',
+      },
+      dry_run: { type: 'boolean', description: 'Whether --dry-run only showed the commands.' },
+      duration_ms: durationMs,
+    },
+  },
   self_update: {
     description: 'dr checked for (and possibly installed) a newer version of itself.',
     properties: {
@@ -260,7 +391,8 @@ export const EVENT_SCHEMA = {
     properties: {},
   },
   tui_interaction: {
-    description: 'The user did something in an interactive screen.',
+    description:
+      "A screen of questions on the terminal: 'open' when it shows, then 'select' (a choice from a list) or 'submit' (answers given), or 'cancel' (Ctrl-C, end of input, or No to a confirmation). Never the answers. The Go dr has no such event.",
     properties: {
       screen: { type: 'enum', values: TUI_SCREENS, required: true, description: 'Which screen.' },
       action: { type: 'enum', values: TUI_ACTIONS, required: true, description: 'What the user did.' },
@@ -292,7 +424,9 @@ type ValueOf<S> = S extends { readonly type: 'string' }
         ? boolean
         : S extends { readonly type: 'enum'; readonly values: readonly (infer V)[] }
           ? V
-          : never;
+          : S extends { readonly type: 'enum[]'; readonly values: readonly (infer V)[] }
+            ? readonly V[]
+            : never;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type PropsOf<P> = Simplify<
@@ -375,17 +509,38 @@ function acceptValue(spec: PropertySpec, value: unknown): EventPropertyValue | u
       return typeof value === 'boolean' ? value : undefined;
     case 'enum':
       return typeof value === 'string' && spec.values.includes(value) ? value : undefined;
+    case 'enum[]':
+      if (!Array.isArray(value) || !value.every((item) => spec.values.includes(item))) return undefined;
+      return value.slice(0, MAX_STRING_ARRAY_ITEMS);
   }
 }
 
 function describeType(spec: PropertySpec): string {
-  return spec.type === 'enum' ? `one of ${spec.values.join('|')}` : `of type ${spec.type}`;
+  if (spec.type === 'enum') return `one of ${spec.values.join('|')}`;
+  return spec.type === 'enum[]' ? `a list of ${spec.values.join('|')}` : `of type ${spec.type}`;
 }
 
 /** Maps a task name to what may be sent: an allowlisted name (case-insensitive), else 'custom'. */
 export function allowlistedTaskName(name: string): TaskName {
   const lower = name.trim().toLowerCase();
   return (TASK_NAMES as readonly string[]).includes(lower) ? (lower as TaskName) : 'custom';
+}
+
+/** Maps a tool a template requires (its versions.yaml key or name) to what may be sent. */
+export function allowlistedToolName(name: string): DependencyTool {
+  const lower = name.trim().toLowerCase();
+  const aliases: Readonly<Record<string, DependencyTool>> = {
+    python3: 'python',
+    py: 'python',
+    py3: 'python',
+    'python@3': 'python',
+    'node.js': 'node',
+    nodejs: 'node',
+    'go-task': 'task',
+    datarobot: 'dr',
+  };
+  if (Object.hasOwn(aliases, lower)) return aliases[lower]!;
+  return (DEPENDENCY_TOOLS as readonly string[]).includes(lower) ? (lower as DependencyTool) : 'other';
 }
 
 /** The fields every event carries besides its properties (documented in the tracking plan). */
@@ -450,7 +605,7 @@ export function trackingPlan(): TrackingPlan {
       ).map(([name, spec]) => ({
         name,
         type: spec.type,
-        ...(spec.type === 'enum' ? { values: [...spec.values] } : {}),
+        ...(spec.type === 'enum' || spec.type === 'enum[]' ? { values: [...spec.values] } : {}),
         required: spec.required === true,
         description: spec.description,
       })),
@@ -531,5 +686,12 @@ function propertyJsonSchema(p: TrackingPlanProperty): Record<string, unknown> {
       return { type: 'boolean', description: p.description };
     case 'enum':
       return { type: 'string', enum: p.values, description: p.description };
+    case 'enum[]':
+      return {
+        type: 'array',
+        items: { type: 'string', enum: p.values },
+        maxItems: MAX_STRING_ARRAY_ITEMS,
+        description: p.description,
+      };
   }
 }

@@ -115,8 +115,9 @@ export function renderTrackingPlanMarkdown(plan: TrackingPlan): string {
 }
 
 function propertyType(property: TrackingPlanProperty): string {
-  if (property.type !== 'enum') return property.type;
-  return `one of ${(property.values ?? []).map((value) => `\`${value}\``).join(', ')}`;
+  if (property.type !== 'enum' && property.type !== 'enum[]') return property.type;
+  const values = (property.values ?? []).map((value) => `\`${value}\``).join(', ');
+  return property.type === 'enum' ? `one of ${values}` : `list of ${values}`;
 }
 
 /** Text fit for one table cell: no line breaks, no bare pipes, no `<` read as the start of an HTML tag. */

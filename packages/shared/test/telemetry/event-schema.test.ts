@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   allowlistedTaskName,
+  allowlistedToolName,
   EVENT_SCHEMA,
   type EventProperties,
   type EventType,
@@ -102,6 +103,18 @@ describe('validateEventProperties', () => {
     expect(result).toMatchObject({ ok: true, properties: {} });
   });
 
+  it('strips a list of tools holding anything but the listed names (a path, a version)', () => {
+    const ok = validateEventProperties('dependency_check', { missing_tools: ['python', 'other'] });
+    expect(ok.properties).toEqual({ missing_tools: ['python', 'other'] });
+    for (const leak of [['python', '/home/me/bin/tool'], ['uv 0.11.20']]) {
+      const result = validateEventProperties('dependency_install', { installed_tools: leak });
+      expect(result.properties).toEqual({});
+      expect(result.problems).toEqual([
+        "dependency_install: property 'installed_tools' is not a list of python|uv|task|pulumi|dr|git|node|docker|other, stripped",
+      ]);
+    }
+  });
+
   it('fails when a required property is missing or mistyped', () => {
     expect(validateEventProperties('command_started', {}).ok).toBe(false);
     expect(validateEventProperties('tui_interaction', { screen: 'main_menu', action: 'dance' }).ok).toBe(
@@ -177,10 +190,16 @@ describe('the schema', () => {
         'task_run',
         'task_success',
         'task_failed',
+        // Issue #16: the Go dr's commands dr gained.
+        'task_compose',
+        'dependency_check',
+        'dependency_install',
         'self_update',
         'self_version',
         'tui_interaction',
         'telemetry_dropped',
+        // Added with the Go dr's commands (issue #16): `dr start`.
+        'quickstart',
       ].sort(),
     );
   });
@@ -262,5 +281,16 @@ describe('trackingPlanJsonSchema', () => {
       enum: expect.any(Array),
     });
     expect(schema.$defs.telemetry_dropped?.properties.dropped_count).toMatchObject({ type: 'integer' });
+  });
+});
+
+describe('allowlistedToolName', () => {
+  it("sends a template's tool by its listed name or a known alias, and any other as other", () => {
+    expect(allowlistedToolName('Python')).toBe('python');
+    expect(allowlistedToolName('python3')).toBe('python');
+    expect(allowlistedToolName('Node.js')).toBe('node');
+    expect(allowlistedToolName('go-task')).toBe('task');
+    expect(allowlistedToolName('uv')).toBe('uv');
+    expect(allowlistedToolName('/opt/acme/bin/secret-tool')).toBe('other');
   });
 });

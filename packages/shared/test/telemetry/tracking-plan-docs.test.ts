@@ -224,6 +224,8 @@ function sampleValue(property: TrackingPlanProperty): string | number | boolean 
       return false;
     case 'enum':
       return property.values!.at(-1)!;
+    case 'enum[]':
+      return property.values!.slice(0, 2);
   }
 }
 

@@ -13,6 +13,8 @@ export interface TemplateRepositoryOptions {
   readonly name?: string;
   /** Files of the tagged commit, by path relative to the repository root. */
   readonly files?: Readonly<Record<string, string>>;
+  /** Paths among `files` committed as executables (a template's quickstart script). */
+  readonly executables?: readonly string[];
   /** Default 'v1.0.0'. */
   readonly tag?: string;
   /** The folder to create it in; default a new temp folder (removed by `cleanup`). */
@@ -75,7 +77,7 @@ export function createTemplateRepository(options: TemplateRepositoryOptions = {}
   git(work, 'init', '--quiet');
   for (const [path, content] of Object.entries(options.files ?? DEFAULT_TEMPLATE_FILES)) {
     mkdirSync(dirname(join(work, path)), { recursive: true });
-    writeFileSync(join(work, path), content);
+    writeFileSync(join(work, path), content, { mode: options.executables?.includes(path) ? 0o755 : 0o644 });
   }
   git(work, 'add', '--all');
   git(work, 'commit', '--quiet', '-m', 'Template');

@@ -10,8 +10,8 @@ export class SelfVersionCommand extends DrCommand {
     description: 'Show the version of dr and where it runs',
     details: `
       Prints the version of dr, the commit and date it was built from, the Node.js version that
-      runs it, and the operating system and architecture. Include this in bug reports. With
-      --short, only the version number (as the Go dr; --output-format json wins over it).
+      runs it, and the operating system and architecture. Include this in bug reports.
+      With --short, only the version number (as the Go dr; --output-format json wins over it).
       \`dr --version\` and \`dr -V\` print the version number too.
     `,
     examples: [

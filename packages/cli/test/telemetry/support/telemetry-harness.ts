@@ -129,6 +129,23 @@ export function sentEvents(fake: FakeAmplitude): Record<string, unknown>[] {
   });
 }
 
+/** An event as the tests read it back from the fake. */
+export interface SentEvent {
+  event_type: string;
+  event_properties?: Record<string, unknown>;
+  user_id?: string;
+  session_id: number;
+  device_id: string;
+}
+
+/** The events of `type` at the fake, once at least `count` have arrived (15 s at most). */
+export async function sentEventsOfType(fake: FakeAmplitude, type: string, count = 1): Promise<SentEvent[]> {
+  const matching = () =>
+    (sentEvents(fake) as unknown as SentEvent[]).filter((event) => event.event_type === type);
+  await waitUntil(() => matching().length >= count, `${count} ${type} event(s) at the collector`, 15_000);
+  return matching();
+}
+
 /** The events waiting in the spool, oldest first, parsed. */
 export function spooledEvents(spoolDir: string): AmplitudeEvent[] {
   const spool = Spool.open({ dir: spoolDir });

@@ -9,8 +9,8 @@ export class SelfTelemetryEnableCommand extends DrCommand {
     description: 'Turn usage telemetry on',
     details: `
       Stores your consent in drconfig.yaml. An administrator's policy file, DO_NOT_TRACK,
-      --disable-telemetry and DATAROBOT_CLI_DISABLE_TELEMETRY still win; the command says so
-      when one of them keeps telemetry off.
+      DATAROBOT_CLI_DISABLE_TELEMETRY and the --disable-telemetry flag still win; the command
+      says so when one of them keeps telemetry off.
     `,
     examples: [['Turn telemetry on', '$0 self telemetry enable']],
   });
