@@ -353,7 +353,7 @@ it('keeps every canary out of Amplitude and the spool, and in DataRobot only whe
     { args: ['task', 'list', '--dir', `${canary.flagValue}-gone`], command: 'task list', code: 1 },
     { args: ['task', 'run', canary.argument, '--', canary.argument], command: 'task run', code: 0 },
     {
-      args: ['task', 'run', canary.argument, '-y'],
+      args: ['task', 'run', canary.argument, '-y', '-x'],
       command: 'task run',
       code: 3,
       env: { ...base, FAKE_TASK_EXIT: '3' },

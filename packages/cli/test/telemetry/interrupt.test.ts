@@ -59,7 +59,7 @@ it('records command_failed with exit code 130 and exits 130', { timeout: 60_000 
 });
 
 // A stand-in for go-task that, like a real task, handles Ctrl-C itself: it cleans up, then
-// exits 3. dr must wait for it and exit with its code, telemetry on or off.
+// exits 3. dr must wait for it and exit with its code (--exit-code), telemetry on or off.
 const FAKE_GO_TASK = `#!/bin/sh
 trap 'echo "task: cleaning up"; sleep 0.3; echo "task: done"; exit 3' INT
 echo "task: started"
@@ -67,7 +67,7 @@ while true; do sleep 0.05; done
 `;
 
 async function interruptTaskRun(env: NodeJS.ProcessEnv, dir: string): Promise<DrResult> {
-  const run = startDr(['task', 'run', 'build', '--dir', dir], { env, processGroup: true });
+  const run = startDr(['task', 'run', 'build', '--exit-code', '--dir', dir], { env, processGroup: true });
   await waitUntil(() => run.stdout().includes('task: started'), 'the task to start');
   run.interruptGroup();
   // Output the task printed after dr exited (if dr did not wait) is not in the result.
