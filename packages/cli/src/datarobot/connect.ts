@@ -1,7 +1,6 @@
-// From a command's options to a ready DataRobot client: the endpoint and token the settings
-// resolve (DATAROBOT_ENDPOINT/DATAROBOT_API_ENDPOINT and DATAROBOT_API_TOKEN first, then
-// drconfig.yaml), the TLS options, and the telemetry ids for the headers. Missing settings are
-// the errors that say which command fixes them.
+// From a command's options to a ready DataRobot client: endpoint and token (environment first,
+// then drconfig.yaml), TLS options and the telemetry ids for the headers. A missing setting is
+// an error that names the command that fixes it.
 import type { DrConfig, DrPaths } from '@dr/shared';
 import { type DataRobotSettings, loadUserConfig, resolveDataRobotSettings } from '../config/settings.ts';
 import { DataRobotClient } from './client.ts';
