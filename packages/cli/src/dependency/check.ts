@@ -47,31 +47,40 @@ export async function dependencyCheck(
   return ExitCode.ok;
 }
 
-/** Reads the requirements of the template the current folder is in, and checks every tool. */
-export async function checkDependencies(env: NodeJS.ProcessEnv): Promise<CheckOutcome> {
-  const requirements = readRequirements(process.cwd(), env);
+/** Checks every tool `requirements` names (by default, the template the current folder is in). */
+export async function checkDependencies(
+  env: NodeJS.ProcessEnv,
+  requirements: Requirements = readRequirements(process.cwd(), env),
+): Promise<CheckOutcome> {
   const checks = await Promise.all(
     requirements.requirements.map((requirement) => checkTool(requirement, env)),
   );
   return { ...requirements, checks };
 }
 
-function recordCheck(io: CommandIO, { checks, source, violations }: CheckOutcome): void {
-  const named = (status: ToolStatus) =>
-    checks.filter((check) => check.status === status).map((check) => toolName(check.requirement));
+function recordCheck(io: CommandIO, outcome: CheckOutcome): void {
   io.telemetry.record('dependency_check', {
     go_command: 'dr dependency check',
-    source,
-    tools_count: checks.length,
+    source: outcome.source,
+    tools_count: outcome.checks.length,
+    ...checkFacts(outcome),
+  });
+}
+
+/** What a check found, as `dependency_check` (and `quickstart`) record it: counts and listed tool names. */
+export function checkFacts({ checks, violations }: CheckOutcome) {
+  const named = (status: ToolStatus) =>
+    checks.filter((check) => check.status === status).map((check) => toolName(check.requirement));
+  return {
     missing_count: named('missing').length,
     wrong_version_count: named('wrong_version').length,
     invalid_entries_count: violations.length,
     missing_tools: named('missing'),
     wrong_version_tools: named('wrong_version'),
-  });
+  };
 }
 
-/** Tells the Go dr's `dr start` (through the template's state.yaml) that the tools are in place. */
+/** Tells `dr start`, ours and the Go dr's (through the template's state.yaml), that the tools are in place. */
 export function recordSuccess(outcome: CheckOutcome): void {
   if (outcome.templateFolder !== undefined)
     recordTemplateStep(outcome.templateFolder, 'last_success_deps_check');

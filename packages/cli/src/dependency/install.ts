@@ -7,6 +7,7 @@ import { isNonInteractiveRun } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { TerminalPrompt } from '../dotenv/terminal-prompt.ts';
 import {
+  type CheckOutcome,
   checkDependencies,
   checkTable,
   problemSummary,
@@ -24,27 +25,68 @@ export interface DependencyInstallOptions {
 export async function dependencyInstall(io: CommandIO, options: DependencyInstallOptions): Promise<number> {
   const started = Date.now();
   const outcome = await checkDependencies(io.env);
-  const toInstall = outcome.checks.filter((check) => check.status !== 'ok').map((check) => check.requirement);
   writeViolations(io, outcome.violations);
-  if (toInstall.length === 0) {
+  if (outcome.checks.every((check) => check.status === 'ok')) {
     recordSuccess(outcome);
     io.stdout.write('✅ All dependencies are already up to date.\n');
     return ExitCode.ok;
   }
   const nonInteractive = isNonInteractiveRun(io.env);
+  const ended = await installMissingTools(io, outcome, {
+    // As in the Go dr, DATAROBOT_CLI_NON_INTERACTIVE means --yes here; the commands are listed first.
+    yes: options.yes || nonInteractive,
+    dryRun: options.dryRun,
+    instead: 'run `dr dependency install --yes` to run the commands above.',
+    onEnd: ({ result, toInstall, installed, failed }) =>
+      io.telemetry.record('dependency_install', {
+        go_command: 'dr dependency install',
+        result,
+        tools_count: toInstall.length,
+        installed_tools: installed.map(toolName),
+        ...(failed === undefined ? {} : { failed_tool: toolName(failed) }),
+        yes_flag: options.yes,
+        non_interactive: nonInteractive,
+        dry_run: options.dryRun,
+        duration_ms: Date.now() - started,
+      }),
+  });
+  if (ended === 'declined') io.stderr.write('Nothing installed.\n');
+  return ExitCode.ok;
+}
+
+export interface InstallRequest {
+  /** Run the commands without asking. */
+  readonly yes: boolean;
+  /** Only print the commands (on stdout). */
+  readonly dryRun: boolean;
+  /** What to do instead, said when there is no terminal to ask on. */
+  readonly instead: string;
+  /** Told once how the install ended, before it returns or throws. */
+  readonly onEnd: (end: InstallEnd) => void;
+}
+
+export interface InstallEnd {
+  /** `cancelled`: declined, not asked (no terminal) or only shown (--dry-run). */
+  readonly result: 'success' | 'failure' | 'cancelled';
+  readonly toInstall: readonly Requirement[];
+  readonly installed: readonly Requirement[];
+  readonly failed: Requirement | undefined;
+}
+
+/**
+ * The install of `dr dependency install` (and `dr start`) for the tools `outcome` found missing
+ * or too old: shows the table and every command, asks unless `yes`, runs the commands in order
+ * and stops at the first failure (thrown). Returns `installed`, `declined` or `shown` (--dry-run).
+ */
+export async function installMissingTools(
+  io: CommandIO,
+  outcome: CheckOutcome,
+  request: InstallRequest,
+): Promise<'installed' | 'declined' | 'shown'> {
+  const toInstall = outcome.checks.filter((check) => check.status !== 'ok').map((check) => check.requirement);
   const installed: Requirement[] = [];
-  const record = (result: 'success' | 'failure' | 'cancelled', failed?: Requirement) =>
-    io.telemetry.record('dependency_install', {
-      go_command: 'dr dependency install',
-      result,
-      tools_count: toInstall.length,
-      installed_tools: installed.map(toolName),
-      ...(failed === undefined ? {} : { failed_tool: toolName(failed) }),
-      yes_flag: options.yes,
-      non_interactive: nonInteractive,
-      dry_run: options.dryRun,
-      duration_ms: Date.now() - started,
-    });
+  const end = (result: InstallEnd['result'], failed?: Requirement) =>
+    request.onEnd({ result, toInstall, installed, failed });
   io.stderr.write(checkTable(outcome.checks));
   io.stderr.write(`${problemSummary(outcome.checks.filter((check) => check.status !== 'ok'))}.\n`);
   const platform = platformKey();
@@ -54,32 +96,30 @@ export async function dependencyInstall(io: CommandIO, options: DependencyInstal
   }));
   // The commands come from the template: shown before any question (on the question's stream),
   // or as the output of --dry-run.
-  (options.dryRun ? io.stdout : io.stderr).write(planText(plan, options.dryRun, platform));
-  if (options.dryRun) {
-    record('cancelled');
-    return ExitCode.ok;
+  (request.dryRun ? io.stdout : io.stderr).write(planText(plan, request.dryRun, platform));
+  if (request.dryRun) {
+    end('cancelled');
+    return 'shown';
   }
   const runnable = plan.filter((step): step is { requirement: Requirement; command: string } =>
     Boolean(step.command),
   );
   const unavailable = plan.find((step) => !step.command)?.requirement;
   if (unavailable !== undefined) {
-    record('failure', unavailable);
+    end('failure', unavailable);
     throw new DrError(
       'DEPENDENCY_NO_INSTALL_COMMAND',
       `versions.yaml gives no install command for ${unavailable.name} on ${platform}, so nothing was installed: install it yourself${unavailable.url ? ` (${unavailable.url})` : ''}, then run \`dr dependency install\` again.`,
     );
   }
-  // As in the Go dr, DATAROBOT_CLI_NON_INTERACTIVE means --yes here; the commands are listed above.
-  if (!options.yes && !nonInteractive) {
-    const confirmed = await confirmInstall(io, toInstall).catch((error: unknown) => {
-      record('cancelled');
+  if (!request.yes) {
+    const confirmed = await confirmInstall(io, toInstall, request.instead).catch((error: unknown) => {
+      end('cancelled');
       throw error;
     });
     if (!confirmed) {
-      io.stderr.write('Nothing installed.\n');
-      record('cancelled');
-      return ExitCode.ok;
+      end('cancelled');
+      return 'declined';
     }
   }
   for (const { requirement, command } of runnable) {
@@ -87,7 +127,7 @@ export async function dependencyInstall(io: CommandIO, options: DependencyInstal
     const { exitCode, output } = await runInstallCommand(command, io);
     if (exitCode !== 0) {
       io.stdout.write(failureText(requirement, command, exitCode, output));
-      record('failure', requirement);
+      end('failure', requirement);
       throw new DrError(
         'DEPENDENCY_INSTALL_FAILED',
         `Installing ${requirement.name} failed (exit code ${exitCode}).`,
@@ -98,13 +138,17 @@ export async function dependencyInstall(io: CommandIO, options: DependencyInstal
   }
   io.stdout.write('\n✅ All dependencies installed successfully.\n');
   recordSuccess(outcome);
-  record('success');
-  return ExitCode.ok;
+  end('success');
+  return 'installed';
 }
 
-async function confirmInstall(io: CommandIO, tools: readonly Requirement[]): Promise<boolean> {
+async function confirmInstall(
+  io: CommandIO,
+  tools: readonly Requirement[],
+  instead: string,
+): Promise<boolean> {
   const names = tools.map((tool) => tool.name).join(', ');
-  const prompt = TerminalPrompt.open(io, `run \`dr dependency install --yes\` to run the commands above.`);
+  const prompt = TerminalPrompt.open(io, instead);
   try {
     return await prompt.confirm(`Install ${names} now?`);
   } finally {

@@ -89,7 +89,11 @@ export const DEFAULT_REQUIREMENTS: readonly Requirement[] = [
 
 /** The requirements for the template `cwd` is in; the built-in list when it has none. */
 export function readRequirements(cwd: string, env: NodeJS.ProcessEnv): Requirements {
-  const templateFolder = findTemplateFolder(cwd, env.HOME);
+  return requirementsOf(findTemplateFolder(cwd, env.HOME));
+}
+
+/** The requirements of the template in `templateFolder` (none: the built-in list). */
+export function requirementsOf(templateFolder: string | undefined): Requirements {
   const defaults: Requirements = {
     templateFolder,
     requirements: DEFAULT_REQUIREMENTS,

@@ -1,14 +1,23 @@
 // `dr start` (`dr quickstart`), the Go dr's guided first run: make sure of the login (offering
 // `dr auth login` on a terminal), outside a template's folder pick a template and clone it, fill
-// its .env if needed, then run its `task start` or its quickstart script, saying each step.
+// its .env, check (and offer to install) its tools, then run its `task start` or quickstart script.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { DrError, ExitCode } from '@dr/shared';
+import { DrError, type EventProperties, ExitCode } from '@dr/shared';
 import { login } from '../auth/login.ts';
 import { isInteractive, isNonInteractiveRun } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { clientFor, connectToDataRobot, resolveAccess } from '../datarobot/connect.ts';
 import { DataRobotError, endpointMissing, tokenMissing } from '../datarobot/errors.ts';
+import {
+  checkDependencies,
+  checkFacts,
+  recordSuccess,
+  toolName,
+  writeViolations,
+} from '../dependency/check.ts';
+import { installMissingTools } from '../dependency/install.ts';
+import { requirementsOf } from '../dependency/requirements.ts';
 import { TEMPLATE_FILE } from '../dotenv/env-template.ts';
 import { dotenvSetup } from '../dotenv/setup.ts';
 import { isPromptCancellation, noTerminal, onScreen, TerminalPrompt } from '../dotenv/terminal-prompt.ts';
@@ -25,9 +34,10 @@ import {
 import { cloneTemplate } from '../templates/clone.ts';
 import { chooseTemplate } from '../templates/setup.ts';
 import { templateFolderOf } from '../templates/template-folder.ts';
+import { DEPS_CHECK_WINDOW_MS, hasRecentTemplateStep } from '../templates/template-state.ts';
 
 export interface StartOptions {
-  /** -y/--yes: log in, fill .env from defaults and run the quickstart script without asking. */
+  /** -y/--yes: log in, fill .env from defaults, install missing tools and run the quickstart script without asking. */
   readonly yes: boolean;
   /** --template: the template to clone, by id or name, instead of asking. */
   readonly template: string | undefined;
@@ -40,16 +50,35 @@ const QUICKSTART_FOLDER = join('.datarobot', 'cli', 'bin');
 
 type StartKind = 'task' | 'script' | 'none';
 
+/** What the tool check of `dr start` found and did, for its quickstart event. */
+type PrerequisitesFacts = {
+  -readonly [K in keyof QuickstartPrerequisites]: QuickstartPrerequisites[K];
+};
+type QuickstartPrerequisites = Pick<
+  EventProperties<'quickstart'>,
+  | 'deps_check'
+  | 'missing_count'
+  | 'wrong_version_count'
+  | 'invalid_entries_count'
+  | 'missing_tools'
+  | 'wrong_version_tools'
+  | 'install_result'
+  | 'installed_tools'
+  | 'failed_tool'
+>;
+
 export async function start(io: CommandIO, options: StartOptions): Promise<number> {
   const started = Date.now();
   const nonInteractive = isNonInteractiveRun(io.env);
   const yes = options.yes || nonInteractive;
   const facts = { in_template: false, cloned: false, start_kind: 'none' as StartKind };
+  const prerequisites: PrerequisitesFacts = {};
   const record = (result: 'success' | 'failure' | 'cancelled') =>
     io.telemetry.record('quickstart', {
       result,
       duration_ms: Date.now() - started,
       ...facts,
+      ...prerequisites,
       yes_flag: options.yes,
       non_interactive: nonInteractive,
       go_command: 'dr start',
@@ -77,13 +106,18 @@ export async function start(io: CommandIO, options: StartOptions): Promise<numbe
       await dotenvSetup(io, { ifNeeded: true, yes }, folder);
     }
 
+    // Where the Go dr has it: in the template's folder, just before its start command.
+    step(io, 'Checking template prerequisites');
+    await ensurePrerequisites(io, folder, yes, prerequisites);
+
     step(io, 'Finding the start command');
     const { kind, exitCode } = await startApplication(io, folder, yes);
     facts.start_kind = kind;
     record(exitCode === ExitCode.ok ? 'success' : 'failure');
     return exitCode;
   } catch (error) {
-    record(isPromptCancellation(error) ? 'cancelled' : 'failure');
+    const declined = error instanceof DrError && error.code === 'DEPENDENCY_INSTALL_DECLINED';
+    record(declined || isPromptCancellation(error) ? 'cancelled' : 'failure');
     throw error;
   }
 }
@@ -130,6 +164,56 @@ async function ensureLoggedIn(io: CommandIO, yes: boolean): Promise<void> {
       (answer) => (answer ? 'submit' : 'cancel'),
     ));
   if (!accepted || (await login(io, { url: undefined, noBrowser: false })) !== ExitCode.ok) throw problem;
+}
+
+/**
+ * The Go dr's "Checking template prerequisites": skipped when state.yaml records a passing tool
+ * check within its window; otherwise checks the template's tools and, when some are missing or
+ * too old, installs them as `dr dependency install` does (asking first unless `yes`). It throws
+ * when they stay missing (declined, no terminal to ask on, an install failed). What it finds
+ * goes into `facts` as it goes, for the quickstart event.
+ */
+async function ensurePrerequisites(
+  io: CommandIO,
+  folder: string,
+  yes: boolean,
+  facts: PrerequisitesFacts,
+): Promise<void> {
+  if (hasRecentTemplateStep(folder, 'last_success_deps_check', DEPS_CHECK_WINDOW_MS)) {
+    facts.deps_check = 'recent';
+    io.stderr.write(
+      '  Skipped: the tools passed a check in the last 24 hours (.datarobot/cli/state.yaml).\n',
+    );
+    return;
+  }
+  const outcome = await checkDependencies(io.env, requirementsOf(folder));
+  writeViolations(io, outcome.violations);
+  Object.assign(facts, checkFacts(outcome));
+  if (outcome.checks.every((check) => check.status === 'ok')) {
+    facts.deps_check = 'passed';
+    recordSuccess(outcome);
+    io.stderr.write('  Every tool the template requires is installed.\n');
+    return;
+  }
+  facts.deps_check = 'failed';
+  const ended = await installMissingTools(io, outcome, {
+    yes,
+    dryRun: false,
+    instead:
+      'run `dr dependency install` to install the missing tools, or `dr start --yes` to install them and go on.',
+    onEnd: ({ result, installed, failed }) =>
+      Object.assign(facts, {
+        install_result: result,
+        installed_tools: installed.map(toolName),
+        ...(failed === undefined ? {} : { failed_tool: toolName(failed) }),
+      }),
+  });
+  if (ended === 'declined') {
+    throw new DrError(
+      'DEPENDENCY_INSTALL_DECLINED',
+      'Nothing installed: run `dr dependency install` to install the missing tools, then `dr start` again.',
+    );
+  }
 }
 
 /** Clones the template named, or the one picked on the terminal; returns its folder. */

@@ -157,6 +157,15 @@ const toolNames = (which: string) =>
     description: `The tools ${which} (a tool not on the list is other).`,
   }) as const;
 const toolCount = (which: string) => ({ type: 'integer', description: `How many tools ${which}.` }) as const;
+const invalidEntriesCount = {
+  type: 'integer',
+  description: 'How many problems versions.yaml has (missing fields, bad versions).',
+} as const;
+const failedTool = {
+  type: 'enum',
+  values: DEPENDENCY_TOOLS,
+  description: 'The tool whose install failed.',
+} as const;
 const dotenvProperties = {
   keys_count: { type: 'integer', description: 'How many variables the .env file holds.' },
   missing_count: { type: 'integer', description: 'How many required variables have no value.' },
@@ -296,6 +305,24 @@ export const EVENT_SCHEMA = {
         values: ['task', 'script', 'none'],
         description: "What started the app: the template's `task start`, its quickstart script, or nothing.",
       },
+      deps_check: {
+        type: 'enum',
+        values: ['recent', 'passed', 'failed'],
+        description:
+          "How the template's tool check ended: skipped after a passing one within 24 hours (state.yaml), every tool in place, or some missing or too old. Absent when the run stopped before it.",
+      },
+      missing_count: toolCount('were not installed'),
+      wrong_version_count: toolCount('were older than required'),
+      invalid_entries_count: invalidEntriesCount,
+      missing_tools: toolNames('not installed'),
+      wrong_version_tools: toolNames('older than required'),
+      install_result: {
+        ...result,
+        description:
+          'How the install of the missing tools ended (cancelled: declined or not asked); absent when none was needed.',
+      },
+      installed_tools: toolNames('installed'),
+      failed_tool: failedTool,
       yes_flag: { type: 'boolean', description: 'Whether -y/--yes was given (as the Go dr).' },
       non_interactive: {
         type: 'boolean',
@@ -353,10 +380,7 @@ export const EVENT_SCHEMA = {
       tools_count: toolCount('were required'),
       missing_count: toolCount('were not installed'),
       wrong_version_count: toolCount('were older than required'),
-      invalid_entries_count: {
-        type: 'integer',
-        description: 'How many problems versions.yaml has (missing fields, bad versions).',
-      },
+      invalid_entries_count: invalidEntriesCount,
       missing_tools: toolNames('not installed'),
       wrong_version_tools: toolNames('older than required'),
     },
@@ -368,7 +392,7 @@ export const EVENT_SCHEMA = {
       result,
       tools_count: toolCount('needed installing'),
       installed_tools: toolNames('installed'),
-      failed_tool: { type: 'enum', values: DEPENDENCY_TOOLS, description: 'The tool whose install failed.' },
+      failed_tool: failedTool,
       yes_flag: { type: 'boolean', description: 'Whether --yes skipped the question.' },
       non_interactive: {
         type: 'boolean',

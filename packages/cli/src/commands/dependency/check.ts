@@ -19,8 +19,8 @@ export class DependencyCheckCommand extends DrCommand {
       tool is looked for on PATH and its version command run; the first version it prints is
       compared with the minimum. Prints a table (or JSON with --output-format json) and exits 1
       when a tool is missing or too old; \`dr dependency install\` installs them. A check that
-      passes in a template is noted in its .datarobot/cli/state.yaml, as the Go dr notes it (its
-      \`dr start\` then skips the check for a day). Problems in
+      passes in a template is noted in its .datarobot/cli/state.yaml, as the Go dr notes it (\`dr start\`,
+      this one's and the Go dr's, then skips the check for a day). Problems in
       versions.yaml are warned about on stderr. \`dr dependencies check\` and \`dr deps check\` (the Go
       dr's aliases) are the same command.
     `,
