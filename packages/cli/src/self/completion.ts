@@ -1,4 +1,4 @@
-// `dr self completion bash|zsh|fish`: a completion script generated from the command tree, so it
+// `dr self completion bash|zsh|fish|powershell`: a completion script generated from the command tree, so it
 // never falls behind the commands: command words, then each command's options (the global ones
 // too, from the list in cli/global-options.ts; `dr -<Tab>` offers them and --version). After a command's words, bash and zsh fall back to file names (for --ca-cert, --dir…).
 import { Cli } from 'clipanion';
@@ -6,7 +6,7 @@ import { commandTree, loadCommands } from '../cli/command-tree.ts';
 import type { DrContext } from '../cli/context.ts';
 import { GLOBAL_OPTIONS, type GlobalOption } from '../cli/global-options.ts';
 
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 interface CompletionOption {
@@ -46,8 +46,16 @@ const GROUP_DESCRIPTIONS: Record<string, string> = {
 };
 
 /** Words that complete a command's positional argument. */
+const SHELL_WORDS: Record<string, string> = {
+  bash: 'Bash',
+  zsh: 'Zsh',
+  fish: 'fish',
+  powershell: 'PowerShell',
+};
 const ARGUMENT_WORDS: Record<string, Record<string, string>> = {
-  'self completion': { bash: 'Bash', zsh: 'Zsh', fish: 'fish' },
+  'self completion': SHELL_WORDS,
+  'self completion install': SHELL_WORDS,
+  'self completion uninstall': SHELL_WORDS,
 };
 
 export async function completionTree(): Promise<CompletionTree> {
@@ -102,6 +110,7 @@ export async function completionTree(): Promise<CompletionTree> {
 export async function completionScript(shell: Shell): Promise<string> {
   const tree = await completionTree();
   if (shell === 'fish') return fishScript(tree);
+  if (shell === 'powershell') return powerShellScript(tree);
   const functions = bashFunctions(tree);
   if (shell === 'zsh') {
     return `#compdef dr
@@ -197,4 +206,40 @@ function fishScript(tree: CompletionTree): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+function powerShellScript(tree: CompletionTree): string {
+  const table = (entries: Iterable<[string, Iterable<string>]>) =>
+    [...entries].map(([path, words]) => `        '${path}' = '${shellWords(words)}'`).join('\n');
+  return `# dr completion for PowerShell. Load it with: dr self completion powershell | Out-String | Invoke-Expression
+Register-ArgumentCompleter -Native -CommandName dr -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $children = @{
+${table([...tree.children].map(([path, words]) => [path, words.keys()]))}
+    }
+    $options = @{
+${table([...tree.options].map(([path, options]) => [path, options.flatMap((option) => option.names)]))}
+    }
+    # The command words typed before the word being completed, options left out.
+    $path = ''
+    foreach ($element in @($commandAst.CommandElements | Select-Object -Skip 1)) {
+        if ($element.Extent.EndOffset -ge $cursorPosition) { break }
+        $word = $element.ToString()
+        if ($word.StartsWith('-')) { continue }
+        if ($children.ContainsKey($path) -and (($children[$path] -split ' ') -contains $word)) {
+            $path = if ($path -eq '') { $word } else { "$path $word" }
+        }
+    }
+    $isOption = $wordToComplete.StartsWith('-')
+    $candidates = if ($isOption) {
+        if ($options.ContainsKey($path)) { $options[$path] } else { '--help' }
+    } elseif ($children.ContainsKey($path)) { $children[$path] } else { '' }
+    $kind = if ($isOption) { 'ParameterName' } else { 'ParameterValue' }
+    foreach ($candidate in ($candidates -split ' ')) {
+        if ($candidate -ne '' -and $candidate.StartsWith($wordToComplete, [System.StringComparison]::OrdinalIgnoreCase)) {
+            [System.Management.Automation.CompletionResult]::new($candidate, $candidate, $kind, $candidate)
+        }
+    }
+}
+`;
 }

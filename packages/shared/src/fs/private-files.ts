@@ -48,11 +48,16 @@ export interface AtomicWriteOptions {
    * State that may be lost in a crash (the session file) skips it: it costs a disk flush.
    */
   readonly durable?: boolean;
+  /**
+   * The new file's mode (default 0600). For a file of the user's own that dr edits in place
+   * (a shell start-up file), pass the mode it had, so the edit keeps it.
+   */
+  readonly mode?: number;
 }
 
 let tempCounter = 0;
 
-/** Replaces `file` with `content` atomically, mode 0600, creating its folder 0700 if needed. */
+/** Replaces `file` with `content` atomically, mode 0600 (or `mode`), creating its folder 0700 if needed. */
 export function writeFileAtomic(
   file: string,
   content: string | Uint8Array,
@@ -62,7 +67,8 @@ export function writeFileAtomic(
   // Unique to this process and moment (no random bytes: node:crypto costs milliseconds to load).
   const temp = `${file}.${process.pid}.${(tempCounter++).toString(36)}${process.hrtime.bigint().toString(36)}.tmp`;
   // 'wx' refuses to follow or reuse anything already planted at the temp path.
-  const fd = openSync(temp, 'wx', PRIVATE_FILE_MODE);
+  const mode = options.mode ?? PRIVATE_FILE_MODE;
+  const fd = openSync(temp, 'wx', mode);
   try {
     writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
     if (options.durable !== false) fsyncSync(fd);
@@ -73,7 +79,7 @@ export function writeFileAtomic(
   }
   closeSync(fd);
   try {
-    chmodSync(temp, PRIVATE_FILE_MODE);
+    chmodSync(temp, mode);
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });
