@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync }
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DrError, ExitCode, writeFileAtomic } from '@dr/shared';
-import { isInteractive } from '../cli/context.ts';
+import { isInteractive, isNonInteractiveRun } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 import { chooseShell, type ShellName } from '../shell/shell-detection.ts';
 import { completionScript } from './completion.ts';
@@ -349,7 +349,7 @@ export async function completionInstall(io: CommandIO, options: CompletionInstal
       record('cancelled', 0);
       throw new DrError(
         'COMPLETION_NEEDS_CONFIRMATION',
-        `Nothing changed: there is no terminal to ask on. Run ${again}`,
+        `Nothing changed: ${isNonInteractiveRun(io.env) ? 'DATAROBOT_CLI_NON_INTERACTIVE is set' : 'there is no terminal to ask on'}. Run ${again}`,
         { exitCode: ExitCode.usage },
       );
     }

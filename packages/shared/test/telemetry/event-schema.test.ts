@@ -181,6 +181,9 @@ describe('the schema', () => {
         'self_version',
         'tui_interaction',
         'telemetry_dropped',
+        // The Go dr's commands added by issue #16.
+        'auth_export',
+        'self_completion',
       ].sort(),
     );
   });
