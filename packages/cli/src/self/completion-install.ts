@@ -376,7 +376,7 @@ export async function completionInstall(io: CommandIO, options: CompletionInstal
   record('success', changes.length);
   say(
     action === 'install'
-      ? `dr completion is installed. ${ACTIVATE[shell]}`
+      ? `dr completion is installed. ${notes.length > 0 ? 'Add the lines above to load it.' : ACTIVATE[shell]}`
       : 'dr completion is uninstalled. Open a new terminal to apply it.',
   );
   return ExitCode.ok;

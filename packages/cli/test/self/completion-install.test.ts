@@ -224,6 +224,7 @@ describe('dr self completion install and uninstall', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`${home.dir}/.bashrc was not found`);
     expect(result.stdout).toContain(`[ -f ${home.dir}/.bash_completions/dr ] && source`);
+    expect(result.stdout).toContain('dr completion is installed. Add the lines above to load it.');
     expect(snapshot().has('.bashrc')).toBe(false);
   });
 

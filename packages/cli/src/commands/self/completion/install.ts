@@ -12,12 +12,10 @@ export class SelfCompletionInstallCommand extends DrCommand {
       into the shell's start-up file, in the places the Go dr uses:
 
       - bash: ~/.bash_completions/dr, loaded from ~/.bashrc
-      - zsh: ~/.zsh/completions/_dr, put on fpath in ~/.zshrc (with Oh My Zsh:
-        ~/.oh-my-zsh/custom/completions/_dr, and ~/.zshrc is left alone); zsh's cache
-        ~/.zcompdump* is removed so the next start picks it up
+      - zsh: ~/.zsh/completions/_dr, put on fpath in ~/.zshrc (zsh's cache ~/.zcompdump* is removed)
+      - zsh with Oh My Zsh: ~/.oh-my-zsh/custom/completions/_dr (~/.zshrc is left alone)
       - fish: ~/.config/fish/completions/dr.fish
-      - PowerShell: a block in your profile (~/.config/powershell/Microsoft.PowerShell_profile.ps1;
-        Documents\\PowerShell on Windows)
+      - PowerShell: a block in ~/.config/powershell/Microsoft.PowerShell_profile.ps1
 
       The shell is the one named, else the shell that ran dr, else the one in $SHELL. It shows
       what it will change and asks first; --yes changes without asking, and with no terminal to
