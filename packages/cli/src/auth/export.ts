@@ -62,9 +62,11 @@ export async function exportCredentials(io: CommandIO, options: AuthExportOption
   }
   const values = { [ENDPOINT_VARIABLE]: access.endpoint.apiUrl, [TOKEN_VARIABLE]: access.token };
   if (options.outputFormat === 'json') {
-    const source = [endpointSetting, tokenSetting].every((setting) => setting.source === 'environment')
-      ? `${endpointSetting.origin} environment variable`
-      : 'drconfig.yaml';
+    // Where the values came from, in the Go dr's words (both from one place, except when mixed).
+    const places = [endpointSetting, tokenSetting].map((setting) =>
+      setting.source === 'environment' ? `${setting.origin} environment variable` : 'drconfig.yaml',
+    );
+    const source = endpointSetting.source === tokenSetting.source ? places[0] : places.join(' and ');
     // The Go dr's envelope, keys in its (sorted) order.
     const environment = {
       [TOKEN_VARIABLE]: values[TOKEN_VARIABLE],

@@ -65,12 +65,23 @@ export function chooseShell(
 }
 
 /**
- * The parent process's name, where the kernel tells it cheaply (Linux's /proc). Elsewhere, as
- * when the parent is not a shell (an editor, a test runner), $SHELL decides.
+ * The parent process's name: from /proc on Linux, from `ps` on other Unix systems (as the Go dr
+ * asks it). Undefined when it cannot be told, as on Windows, where $SHELL or PowerShell decides.
  */
 function parentProcessName(): string | undefined {
   try {
     return readFileSync(`/proc/${process.ppid}/comm`, 'utf8').trim() || undefined;
+  } catch {
+    if (process.platform === 'win32') return undefined;
+  }
+  try {
+    const { execFileSync } = process.getBuiltinModule('node:child_process');
+    const command = execFileSync('ps', ['-p', String(process.ppid), '-o', 'comm='], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 3000,
+    });
+    return basename(command.trim()).replace(/^-/, '') || undefined;
   } catch {
     return undefined;
   }

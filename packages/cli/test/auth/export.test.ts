@@ -100,6 +100,12 @@ describe('dr auth export', () => {
       environment: { DATAROBOT_API_TOKEN: 'env-token', DATAROBOT_ENDPOINT: fake.endpoint },
       source: 'DATAROBOT_ENDPOINT environment variable',
     });
+    const mixed = await runDr(['auth', 'export', '--output-format', 'json'], {
+      env: { ...home.env, DATAROBOT_API_TOKEN: 'env-token' },
+    });
+    expect(JSON.parse(mixed.stdout).source).toBe(
+      'drconfig.yaml and DATAROBOT_API_TOKEN environment variable',
+    );
   });
 
   it('fails with one line on stderr and nothing to evaluate when not logged in or the shell is unknown', async () => {
