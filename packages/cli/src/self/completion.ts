@@ -138,6 +138,7 @@ function bashFunctions(tree: CompletionTree): string {
         `    ${JSON.stringify(path)}) echo ${JSON.stringify(shellWords(options.flatMap((o) => o.names)))} ;;`,
     )
     .join('\n');
+  // In zsh (through bashcompinit) a variable named `path` is $PATH itself: never name one so.
   return `_dr_children() {
   case "$1" in
 ${childCases}
@@ -151,17 +152,17 @@ ${optionCases}
   esac
 }
 _dr() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" word next i
+  local cur="\${COMP_WORDS[COMP_CWORD]}" dr_path="" word next i
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="\${COMP_WORDS[i]}"
     [[ "$word" == -* ]] && continue
-    if [[ -z "$path" ]]; then next="$word"; else next="$path $word"; fi
-    if _dr_children "$path" | tr ' ' '\\n' | grep -qxF -- "$word"; then path="$next"; fi
+    if [[ -z "$dr_path" ]]; then next="$word"; else next="$dr_path $word"; fi
+    if _dr_children "$dr_path" | tr ' ' '\\n' | grep -qxF -- "$word"; then dr_path="$next"; fi
   done
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=( $(compgen -W "$(_dr_options "$path")" -- "$cur") )
+    COMPREPLY=( $(compgen -W "$(_dr_options "$dr_path")" -- "$cur") )
   else
-    COMPREPLY=( $(compgen -W "$(_dr_children "$path")" -- "$cur") )
+    COMPREPLY=( $(compgen -W "$(_dr_children "$dr_path")" -- "$cur") )
   fi
 }
 complete -o default -F _dr dr

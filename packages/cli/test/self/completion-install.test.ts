@@ -1,7 +1,7 @@
 // dr self completion install|uninstall, run as bin/dr in a throw-away home for each shell: the
 // Go dr's places, install twice = once, uninstall gives back the user's files byte for byte,
 // --dry-run and a refusal change nothing, and bash really loads what was installed.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   lstatSync,
   mkdirSync,
@@ -70,6 +70,34 @@ async function succeeds(args: string[], says: string): Promise<void> {
 const BASHRC = '# my bashrc\nalias ll="ls -l"\n';
 const ZSHRC = 'export EDITOR=vim\n';
 const PROFILE = 'Set-Alias g git\n';
+
+/** Whether a program is on PATH (zsh is not on every machine that runs these tests). */
+function installed(program: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
+}
+
+/**
+ * Starts an interactive zsh on a pseudo-terminal in the home, waits for its prompt, types `keys`
+ * and returns what the terminal showed once `expected` appeared (or after 10 s without it).
+ */
+const ZSH_ON_TERMINAL = `
+import os, pty, select, sys, time
+home, keys, expected = sys.argv[1:4]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execve('/bin/sh', ['sh', '-c', 'exec zsh -i'], {'HOME': home, 'ZDOTDIR': home, 'PATH': os.environ['PATH'], 'TERM': 'dumb'})
+def read_until(text, seconds=10):
+    seen, deadline = b'', time.time() + seconds
+    while text.encode() not in seen and time.time() < deadline:
+        if select.select([fd], [], [], 0.1)[0]:
+            try: seen += os.read(fd, 4096)
+            except OSError: break
+    return seen.decode(errors='replace')
+read_until('READY> ')
+os.write(fd, keys.encode())
+sys.stdout.write(read_until(expected))
+os.write(fd, b'\\x15exit\\n')
+`;
 
 /** Per shell: the user's start-up file before, and the files install must leave. */
 const SHELLS = {
@@ -186,6 +214,19 @@ describe('dr self completion install and uninstall', () => {
     expect((await dr(['uninstall', 'bash', '--yes'])).code).toBe(0);
     expect(read('.bashrc')).toBe(`${BASHRC}export PAGER=less\n`);
     expect(loaded()).toContain('no completion specification');
+  });
+
+  it.skipIf(!installed('zsh'))('makes zsh complete dr from the first Tab of a new shell', async () => {
+    write('.zshrc', "PROMPT='READY> '\n");
+    expect((await dr(['install', 'zsh', '--yes'])).code).toBe(0);
+    const shown = execFileSync(
+      'python3',
+      ['-c', ZSH_ON_TERMINAL, home.dir, 'dr self tel\t', 'dr self telemetry '],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(shown).toContain('dr self telemetry ');
   });
 
   it("recognises the Go dr's block instead of adding a second one", async () => {
