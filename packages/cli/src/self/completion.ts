@@ -183,8 +183,10 @@ function fishScript(tree: CompletionTree): string {
     'function __dr_path_starts',
     '    set -l words (commandline -opc)[2..-1]',
     "    set -l path (string match -v -- '-*' $words)",
-    '    test (count $path) -ge (count $argv); or return 1',
-    '    test "$path[1..(count $argv)]" = "$argv"',
+    // A command substitution inside quotes is literal text in fish before 3.4: count first.
+    '    set -l count_wanted (count $argv)',
+    '    test (count $path) -ge $count_wanted; or return 1',
+    '    test "$path[1..$count_wanted]" = "$argv"',
     'end',
     'complete -c dr -f',
   ];

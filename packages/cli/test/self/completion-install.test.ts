@@ -3,6 +3,7 @@
 // --dry-run and a refusal change nothing, and bash really loads what was installed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -216,6 +217,21 @@ describe('dr self completion install and uninstall', () => {
     expect(loaded()).toContain('no completion specification');
   });
 
+  it.skipIf(!installed('fish'))('makes fish complete dr words and options', async () => {
+    expect((await dr(['install', 'fish', '--yes'])).code).toBe(0);
+    // fish loads a command's completions from its folder only for a command it can find.
+    write('bin/dr', '#!/bin/sh\n');
+    chmodSync(join(home.dir, 'bin/dr'), 0o755);
+    const complete = (line: string) =>
+      execFileSync('fish', ['-c', `complete -C '${line}'`], {
+        env: { ...home.env, PATH: `${home.dir}/bin:${home.env.PATH}` },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    expect(complete('dr self tel')).toBe('telemetry\tUsage telemetry settings\n');
+    expect(complete('dr auth login --no')).toContain('--no-browser\t');
+  });
+
   it.skipIf(!installed('zsh'))('makes zsh complete dr from the first Tab of a new shell', async () => {
     write('.zshrc', "PROMPT='READY> '\n");
     expect((await dr(['install', 'zsh', '--yes'])).code).toBe(0);
@@ -244,7 +260,6 @@ describe('dr self completion install and uninstall', () => {
   it('edits a symlinked start-up file where it points, keeping its mode', async () => {
     write('dotfiles/zshrc', ZSHRC);
     symlinkSync(join(home.dir, 'dotfiles/zshrc'), join(home.dir, '.zshrc'));
-    const { chmodSync } = await import('node:fs');
     chmodSync(join(home.dir, 'dotfiles/zshrc'), 0o640);
     expect((await dr(['install', 'zsh', '--yes'])).code).toBe(0);
     expect(lstatSync(join(home.dir, '.zshrc')).isSymbolicLink()).toBe(true);
