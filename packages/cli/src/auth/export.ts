@@ -16,9 +16,17 @@ export interface AuthExportOptions {
 const ENDPOINT_VARIABLE = 'DATAROBOT_ENDPOINT';
 const TOKEN_VARIABLE = 'DATAROBOT_API_TOKEN';
 
-/** One word in sh, bash, zsh and fish: single quotes, an embedded one written '\''. */
+/** One word in sh, bash and zsh: single quotes, an embedded one written '\''. */
 function posixQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * fish reads `\\` inside single quotes as one backslash (and `\'` as a quote), so a backslash is
+ * doubled there too; otherwise the same as for sh (the Go dr's output when there is none).
+ */
+function fishQuote(value: string): string {
+  return posixQuote(value.replaceAll('\\', '\\\\'));
 }
 
 /** PowerShell's literal string: single quotes, an embedded one doubled. */
@@ -35,7 +43,7 @@ function cmdEscape(value: string): string {
 export function assignment(shell: ShellName, name: string, value: string): string {
   switch (shell) {
     case 'fish':
-      return `set -gx ${name} ${posixQuote(value)}`;
+      return `set -gx ${name} ${fishQuote(value)}`;
     case 'powershell':
       return `$env:${name} = ${powerShellQuote(value)}`;
     case 'cmd':

@@ -1,7 +1,7 @@
 // dr auth export, run as bin/dr with credentials stored for the fake DataRobot: the Go dr's syntax
 // per shell, values that need quoting surviving a real bash `eval`, the shell detected from the
 // parent process or $SHELL, a clear failure with nothing on stdout, and no request to DataRobot.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type FakeDataRobot, startFakeAmplitude, startFakeDataRobot } from '@dr/testkit';
@@ -72,6 +72,16 @@ describe('dr auth export', () => {
     });
     expect(output).toBe(`${fake.endpoint}\n${AWKWARD_TOKEN}`);
   });
+
+  it.skipIf(spawnSync('sh', ['-c', 'command -v fish']).status !== 0)(
+    'gives fish back exactly the stored values through source',
+    async () => {
+      storeCredentials(fake.url, `${AWKWARD_TOKEN}\\`);
+      const script = `"${process.execPath}" "${DR_BIN}" auth export | source; and printf '%s\\n%s' "$DATAROBOT_ENDPOINT" "$DATAROBOT_API_TOKEN"`;
+      const output = execFileSync('fish', ['--no-config', '-c', script], { env: home.env, encoding: 'utf8' });
+      expect(output).toBe(`${fake.endpoint}\n${AWKWARD_TOKEN}\\`);
+    },
+  );
 
   it('writes for the shell in $SHELL when dr was not run by a shell, POSIX when it names none', async () => {
     storeCredentials(fake.endpoint, 'tok');

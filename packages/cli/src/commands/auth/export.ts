@@ -21,7 +21,8 @@ export class AuthExportCommand extends DrCommand {
 
       The syntax is the shell's that ran dr (else $SHELL's): \`export NAME='value'\` for bash,
       zsh and other POSIX shells, \`set -gx NAME 'value'\` for fish, \`$env:NAME = 'value'\` for
-      PowerShell, \`set NAME=value\` for cmd. --shell chooses it. \`--output-format json\` prints
+      PowerShell, \`set NAME=value\` for cmd (as the Go dr prints them, except that a backslash is
+      doubled for fish, which reads one inside quotes as an escape). --shell chooses it. \`--output-format json\` prints
       \`{"environment": {...}, "source": ...}\` instead.
 
       The output holds your API token in plain text: keep it out of shared terminals, logs and
