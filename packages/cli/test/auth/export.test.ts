@@ -1,12 +1,12 @@
 // dr auth export, run as bin/dr with credentials stored for the fake DataRobot: the Go dr's syntax
 // per shell, values that need quoting surviving a real bash `eval`, the shell detected from the
 // parent process or $SHELL, a clear failure with nothing on stdout, and no request to DataRobot.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type FakeDataRobot, startFakeAmplitude, startFakeDataRobot } from '@dr/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DR_BIN, type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
+import { DR_BIN, type DrHome, makeDrHome, onPath, runDr } from '../support/run-dr.ts';
 import {
   CONFIG_ENABLED,
   makeTelemetryHome,
@@ -62,26 +62,26 @@ describe('dr auth export', () => {
     }
   });
 
-  it('gives bash back exactly the stored values through eval', async () => {
-    storeCredentials(fake.url, AWKWARD_TOKEN);
-    const script = `eval "$("${process.execPath}" "${DR_BIN}" auth export)" && printf '%s\\n%s' "$DATAROBOT_ENDPOINT" "$DATAROBOT_API_TOKEN"`;
-    // $SHELL names fish, but the shell that ran dr is bash: the parent process wins, as in the Go dr.
-    const output = execFileSync('bash', ['--norc', '-c', script], {
-      env: { ...home.env, SHELL: '/usr/bin/fish' },
-      encoding: 'utf8',
-    });
-    expect(output).toBe(`${fake.endpoint}\n${AWKWARD_TOKEN}`);
-  });
-
-  it.skipIf(spawnSync('sh', ['-c', 'command -v fish']).status !== 0)(
-    'gives fish back exactly the stored values through source',
-    async () => {
+  it.each(['bash', 'zsh'].filter(onPath))(
+    'gives %s back exactly the stored values through eval',
+    async (shell) => {
       storeCredentials(fake.url, `${AWKWARD_TOKEN}\\`);
-      const script = `"${process.execPath}" "${DR_BIN}" auth export | source; and printf '%s\\n%s' "$DATAROBOT_ENDPOINT" "$DATAROBOT_API_TOKEN"`;
-      const output = execFileSync('fish', ['--no-config', '-c', script], { env: home.env, encoding: 'utf8' });
+      const script = `eval "$("${process.execPath}" "${DR_BIN}" auth export)" && printf '%s\\n%s' "$DATAROBOT_ENDPOINT" "$DATAROBOT_API_TOKEN"`;
+      // $SHELL names fish, but the shell that ran dr is this one: the parent process wins, as in the Go dr.
+      const output = execFileSync(shell, ['-f', '-c', script], {
+        env: { ...home.env, SHELL: '/usr/bin/fish' },
+        encoding: 'utf8',
+      });
       expect(output).toBe(`${fake.endpoint}\n${AWKWARD_TOKEN}\\`);
     },
   );
+
+  it.skipIf(!onPath('fish'))('gives fish back exactly the stored values through source', async () => {
+    storeCredentials(fake.url, `${AWKWARD_TOKEN}\\`);
+    const script = `"${process.execPath}" "${DR_BIN}" auth export | source; and printf '%s\\n%s' "$DATAROBOT_ENDPOINT" "$DATAROBOT_API_TOKEN"`;
+    const output = execFileSync('fish', ['--no-config', '-c', script], { env: home.env, encoding: 'utf8' });
+    expect(output).toBe(`${fake.endpoint}\n${AWKWARD_TOKEN}\\`);
+  });
 
   it('writes for the shell in $SHELL when dr was not run by a shell, POSIX when it names none', async () => {
     storeCredentials(fake.endpoint, 'tok');

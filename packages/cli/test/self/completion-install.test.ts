@@ -1,7 +1,7 @@
 // dr self completion install|uninstall, run as bin/dr in a throw-away home for each shell: the
 // Go dr's places, install twice = once, uninstall gives back the user's files byte for byte,
-// --dry-run and a refusal change nothing, and bash really loads what was installed.
-import { execFileSync, spawnSync } from 'node:child_process';
+// --dry-run and a refusal change nothing, and bash, zsh and fish complete from what was installed.
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   lstatSync,
@@ -16,7 +16,7 @@ import {
 import { dirname, join, relative } from 'node:path';
 import { startFakeAmplitude } from '@dr/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DrHome, makeDrHome, runDr } from '../support/run-dr.ts';
+import { type DrHome, makeDrHome, onPath, runDr } from '../support/run-dr.ts';
 import {
   CONFIG_ENABLED,
   makeTelemetryHome,
@@ -71,11 +71,6 @@ async function succeeds(args: string[], says: string): Promise<void> {
 const BASHRC = '# my bashrc\nalias ll="ls -l"\n';
 const ZSHRC = 'export EDITOR=vim\n';
 const PROFILE = 'Set-Alias g git\n';
-
-/** Whether a program is on PATH (zsh is not on every machine that runs these tests). */
-function installed(program: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
-}
 
 /**
  * Starts an interactive zsh on a pseudo-terminal in the home, waits for its prompt, types `keys`
@@ -217,7 +212,7 @@ describe('dr self completion install and uninstall', () => {
     expect(loaded()).toContain('no completion specification');
   });
 
-  it.skipIf(!installed('fish'))('makes fish complete dr words and options', async () => {
+  it.skipIf(!onPath('fish'))('makes fish complete dr words and options', async () => {
     expect((await dr(['install', 'fish', '--yes'])).code).toBe(0);
     // fish loads a command's completions from its folder only for a command it can find.
     write('bin/dr', '#!/bin/sh\n');
@@ -232,7 +227,7 @@ describe('dr self completion install and uninstall', () => {
     expect(complete('dr auth login --no')).toContain('--no-browser\t');
   });
 
-  it.skipIf(!installed('zsh'))('makes zsh complete dr from the first Tab of a new shell', async () => {
+  it.skipIf(!onPath('zsh'))('makes zsh complete dr from the first Tab of a new shell', async () => {
     write('.zshrc', "PROMPT='READY> '\n");
     expect((await dr(['install', 'zsh', '--yes'])).code).toBe(0);
     const shown = execFileSync(
