@@ -186,7 +186,7 @@ fi
 `;
 }
 
-/** What installing (`install` true) or uninstalling completion for `shell` changes in `home`. */
+/** The files `action` would change for `shell` in `home`, and what the user must add themselves. */
 export async function completionPlan(
   shell: Exclude<ShellName, 'cmd'>,
   home: string,
