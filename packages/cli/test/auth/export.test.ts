@@ -16,8 +16,8 @@ import {
   waitUntil,
 } from '../telemetry/support/telemetry-harness.ts';
 
-/** Every character a shell might take for syntax. */
-const AWKWARD_TOKEN = 'a\'b"c$d`e\\f !g&h|i;j<k>l^m%n*?~#(x)';
+/** Every character a shell might take for syntax, a line break and PowerShell's other quotes. */
+const AWKWARD_TOKEN = 'a\'b"c$d`e\\f !g&h|i;j<k>l^m%n*?~#(x)\nnext\u2019line\r';
 
 let home: DrHome;
 let fake: FakeDataRobot;
@@ -60,6 +60,27 @@ describe('dr auth export', () => {
       expect(result.stdout).toBe(`${lines.join('\n')}\n`);
       expect(result.stderr).toBe('');
     }
+  });
+
+  it("doubles PowerShell's typographic quotes, refuses a line break for cmd, and reads an empty --shell as none", async () => {
+    storeCredentials(fake.endpoint, "a\u2018b\u2019c\u201Ad\u201Be'f");
+    const powershell = await runDr(['auth', 'export', '--shell', 'powershell'], { env: home.env });
+    expect(powershell.stdout.split('\n')[1]).toBe(
+      "$env:DATAROBOT_API_TOKEN = 'a\u2018\u2018b\u2019\u2019c\u201A\u201Ad\u201B\u201Be''f'",
+    );
+
+    storeCredentials(fake.endpoint, 'secret-value-77\r\necho owned');
+    const cmd = await runDr(['auth', 'export', '--shell', 'cmd'], { env: home.env });
+    expect(cmd).toMatchObject({ code: 5, stdout: '' });
+    expect(cmd.stderr).toBe(
+      "Error: The API token holds a line break, which cmd.exe's `set` cannot hold: use --shell powershell or --output-format json.\n",
+    );
+
+    const unnamed = await runDr(['auth', 'export', '--shell', ''], {
+      env: { ...home.env, SHELL: '/usr/bin/fish' },
+    });
+    expect(unnamed.code, unnamed.stderr).toBe(0);
+    expect(unnamed.stdout).toMatch(/^set -gx DATAROBOT_ENDPOINT /);
   });
 
   it.each(['bash', 'zsh'].filter(onPath))(
@@ -110,11 +131,62 @@ describe('dr auth export', () => {
       environment: { DATAROBOT_API_TOKEN: 'env-token', DATAROBOT_ENDPOINT: fake.endpoint },
       source: 'DATAROBOT_ENDPOINT environment variable',
     });
-    const mixed = await runDr(['auth', 'export', '--output-format', 'json'], {
-      env: { ...home.env, DATAROBOT_API_TOKEN: 'env-token' },
+  });
+
+  it('exports the environment pair only when both are set, else both from drconfig.yaml, as the Go dr', async () => {
+    storeCredentials(fake.url, 'stored-token');
+    const elsewhere = 'https://other.example.com/api/v2';
+    for (const half of [
+      { DATAROBOT_API_TOKEN: 'env-token' },
+      { DATAROBOT_ENDPOINT: elsewhere },
+      { DATAROBOT_API_ENDPOINT: elsewhere },
+    ]) {
+      const result = await runDr(['auth', 'export', '--output-format', 'json'], {
+        env: { ...home.env, ...half },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({
+        environment: { DATAROBOT_API_TOKEN: 'stored-token', DATAROBOT_ENDPOINT: fake.endpoint },
+        source: 'drconfig.yaml',
+      });
+    }
+    const pair = await runDr(['auth', 'export', '--shell', 'bash'], {
+      env: { ...home.env, DATAROBOT_API_ENDPOINT: elsewhere, DATAROBOT_API_TOKEN: 'env-token' },
     });
-    expect(JSON.parse(mixed.stdout).source).toBe(
-      'drconfig.yaml and DATAROBOT_API_TOKEN environment variable',
+    expect(pair.stdout).toBe(
+      `export DATAROBOT_ENDPOINT='${elsewhere}'\nexport DATAROBOT_API_TOKEN='env-token'\n`,
+    );
+
+    const nothingStored = await runDr(['auth', 'export'], {
+      env: { ...home.env, XDG_CONFIG_HOME: `${home.dir}/none`, DATAROBOT_API_TOKEN: 'env-token' },
+    });
+    expect(nothingStored).toMatchObject({ code: 3, stdout: '' });
+    expect(nothingStored.stderr).toBe(
+      'Error: No DataRobot credentials found (DATAROBOT_API_TOKEN is used only with DATAROBOT_ENDPOINT): run `dr auth login`, or set DATAROBOT_ENDPOINT and DATAROBOT_API_TOKEN.\n',
+    );
+  });
+
+  it("prints the endpoint as the Go dr does: a path of the URL's own kept, /api/v2 when none", async () => {
+    const cases: Record<string, string> = {
+      'app.datarobot.com': 'https://app.datarobot.com/api/v2',
+      'https://app.datarobot.com/': 'https://app.datarobot.com/api/v2',
+      '  https://app.datarobot.com/api/v2?x=1#top  ': 'https://app.datarobot.com/api/v2',
+      'https://dr.corp.example:8443/dr/api/v2/': 'https://dr.corp.example:8443/dr/api/v2',
+      'http://dr.corp.example/custom': 'http://dr.corp.example/custom',
+    };
+    for (const [stored, printed] of Object.entries(cases)) {
+      storeCredentials(stored, 'tok');
+      const result = await runDr(['auth', 'export', '--shell', 'bash'], { env: home.env });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe(
+        `export DATAROBOT_ENDPOINT='${printed}'\nexport DATAROBOT_API_TOKEN='tok'\n`,
+      );
+    }
+    storeCredentials(`'${fake.endpoint}'`, 'secret-value-77');
+    const quoted = await runDr(['auth', 'export'], { env: home.env });
+    expect(quoted).toMatchObject({ code: 5, stdout: '' });
+    expect(quoted.stderr).toBe(
+      `Error: The DataRobot URL in ${home.configFile} is not an http(s) URL: fix it with \`dr auth set-url\`.\n`,
     );
   });
 
@@ -122,15 +194,12 @@ describe('dr auth export', () => {
     storeCredentials(fake.endpoint, '');
     const notLoggedIn = await runDr(['auth', 'export'], { env: home.env });
     expect(notLoggedIn).toMatchObject({ code: 3, stdout: '' });
-    expect(notLoggedIn.stderr).toBe(
-      'Error: Not logged in to DataRobot: run `dr auth login` (or set DATAROBOT_API_TOKEN).\n',
-    );
+    expect(notLoggedIn.stderr).toBe('Error: Not logged in to DataRobot: run `dr auth login`.\n');
 
-    const noUrl = await runDr(['auth', 'export'], {
-      env: { ...home.env, XDG_CONFIG_HOME: `${home.dir}/none` },
-    });
+    storeCredentials('', 'secret-value-77');
+    const noUrl = await runDr(['auth', 'export'], { env: home.env });
     expect(noUrl).toMatchObject({ code: 5, stdout: '' });
-    expect(noUrl.stderr).toContain('dr auth set-url');
+    expect(noUrl.stderr).toBe('Error: No DataRobot URL is configured: run `dr auth set-url`.\n');
 
     storeCredentials(fake.endpoint, 'secret-value-77');
     const unknown = await runDr(['auth', 'export', '--shell', 'nushell'], { env: home.env });
