@@ -1,13 +1,12 @@
 // `dr self completion install|uninstall`: puts dr's completion where the Go dr puts it (a script in
 // the shell's completion folder and a marked block in its start-up file), and takes out exactly
-// that. Promises: idempotent (installing twice changes nothing), the user's other lines untouched,
-// every file replaced atomically (a symlinked start-up file is edited where it points, mode kept).
-import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+// that (and what the Go dr added). Each file is replaced atomically, its bytes, mode and owner kept.
+import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DrError, ExitCode, writeFileAtomic } from '@dr/shared';
-import { isInteractive, isNonInteractiveRun } from '../cli/context.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
+import type { TerminalPrompt } from '../dotenv/terminal-prompt.ts';
 import { chooseShell, type ShellName } from '../shell/shell-detection.ts';
 import { completionScript } from './completion.ts';
 
@@ -18,16 +17,23 @@ export interface CompletionInstallOptions {
   /** The shell named on the line, if any. */
   readonly shell: string | undefined;
   readonly yes: boolean;
-  readonly dryRun: boolean;
+  /** --dry-run or --no-dry-run; undefined when neither was given (a preview unless --yes). */
+  readonly dryRun: boolean | undefined;
   /** Rewrite the script even when it is already the same. */
   readonly force: boolean;
 }
 
-/** One file to write (`content`) or remove (`content` undefined), and why, for the plan shown. */
+/**
+ * One file to write (`content`) or remove (`content` undefined), and why, for the plan shown.
+ * `before` is what the file held when the plan was made ('absent' when there was none), checked
+ * again just before the change so that a line written meanwhile is never lost; undefined for a
+ * file whose content does not matter (zsh's cache).
+ */
 export interface FileChange {
   readonly file: string;
-  readonly content: string | undefined;
+  readonly content: string | Buffer | undefined;
   readonly why: string;
+  readonly before: Buffer | 'absent' | undefined;
 }
 
 export interface CompletionPlan {
@@ -36,7 +42,7 @@ export interface CompletionPlan {
   readonly notes: readonly string[];
 }
 
-/** A marked block dr adds to a start-up file: its marker line, then lines each matched by a pattern. */
+/** A marked block in a start-up file: its marker line, then lines each matched by a pattern. */
 interface StartupBlock {
   readonly marker: string;
   /** Recognises the block's lines after the marker, dr's own and the Go dr's. */
@@ -58,6 +64,21 @@ const POWERSHELL_BLOCK: StartupBlock = {
     /^\}$/,
   ],
 };
+/** The Go dr's block for its `datarobot` alias: taken out on uninstall, never added. */
+const GO_POWERSHELL_ALIAS_BLOCK: StartupBlock = {
+  marker: '# datarobot alias completion',
+  body: [
+    /^if \(Get-Command datarobot -ErrorAction SilentlyContinue\) \{$/,
+    /^ {4}\$__drCompletionScript = \(dr completion powershell \| Out-String\)$/,
+    /^ {4}Invoke-Expression \(\$__drCompletionScript -replace "CommandName 'dr'", "CommandName 'datarobot'"\)$/,
+    /^\}$/,
+  ],
+};
+/** The files the Go dr wrote for its `datarobot` alias, by name, with their exact content. */
+const GO_ALIAS_FILES = {
+  zsh: { name: '_datarobot', content: '#compdef datarobot\n_dr "$@"\n' },
+  fish: { name: 'datarobot.fish', content: 'complete --command datarobot --wraps dr\n' },
+} as const;
 
 /** A path as a word for sh: bare when it needs no quotes (as the Go dr writes it), else quoted. */
 function shellWord(path: string): string {
@@ -69,14 +90,16 @@ export function homeFolder(env: NodeJS.ProcessEnv): string {
   return (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || homedir();
 }
 
-/** Where PowerShell reads the current user's profile (the Go dr's choice of path). */
-function powerShellProfile(home: string): string {
-  if (process.platform !== 'win32') return join(home, '.config/powershell/Microsoft.PowerShell_profile.ps1');
-  const core = join(home, 'Documents', 'PowerShell');
-  return join(
-    isFolder(core) ? core : join(home, 'Documents', 'WindowsPowerShell'),
-    'Microsoft.PowerShell_profile.ps1',
-  );
+/**
+ * Where PowerShell reads the current user's profile (the Go dr's choice of path). On Windows the
+ * first is the one install writes; uninstall looks at both, as the Go dr does.
+ */
+function powerShellProfiles(home: string): string[] {
+  const name = 'Microsoft.PowerShell_profile.ps1';
+  if (process.platform !== 'win32') return [join(home, '.config/powershell', name)];
+  const core = join(home, 'Documents', 'PowerShell', name);
+  const windows = join(home, 'Documents', 'WindowsPowerShell', name);
+  return isFolder(dirname(core)) ? [core, windows] : [windows, core];
 }
 
 function isFolder(path: string): boolean {
@@ -87,19 +110,25 @@ function isFolder(path: string): boolean {
   }
 }
 
-function readIfPresent(file: string): string | undefined {
+function readIfPresent(file: string): Buffer | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
 }
 
+/** A line as it is in a file read byte for byte (latin1): its UTF-8 bytes, one character each. */
+function asBytes(line: string): string {
+  return Buffer.from(line, 'utf8').toString('latin1');
+}
+
 /**
  * `text` with every block of `block` taken out (with the blank line the installer puts before
- * it), then `wanted` appended after a blank line unless undefined. A text already holding exactly
- * `wanted` as its one block is returned as it is.
+ * it), then `wanted` appended unless undefined (after a blank line), in the file's line ending. A
+ * text already holding exactly `wanted` as its one block is returned as it is. Other lines are
+ * kept as they are: pass a file's bytes as latin1 so that any encoding comes back unchanged.
  */
 export function withStartupBlock(
   text: string,
@@ -131,21 +160,28 @@ export function withStartupBlock(
   }
   let kept = lines.join('\n');
   if (wanted === undefined) return kept;
-  if (kept !== '' && !kept.endsWith('\n')) kept += '\n';
-  return `${kept}\n${wanted.join('\n')}\n`;
+  // The file's own line ending (that of its first line), so a CRLF file stays CRLF.
+  const eol = /^[^\n]*\r\n/.test(text) ? '\r\n' : '\n';
+  if (kept === '') return `${wanted.join(eol)}${eol}`;
+  if (!kept.endsWith('\n')) kept += eol;
+  return `${kept}${eol}${wanted.join(eol)}${eol}`;
 }
 
-/** The change to a start-up file for `wanted` (or for taking its block out), if any. */
+/** The change to a start-up file for each block's wanted lines (undefined: take it out), if any. */
 function startupFileChange(
   file: string,
-  block: StartupBlock,
-  wanted: readonly string[] | undefined,
+  blocks: readonly (readonly [StartupBlock, readonly string[] | undefined])[],
   why: string,
 ): FileChange | undefined {
-  const text = readIfPresent(file);
-  if (text === undefined && wanted === undefined) return undefined;
-  const edited = withStartupBlock(text ?? '', block, wanted);
-  return edited === text ? undefined : { file, content: edited, why };
+  const bytes = readIfPresent(file);
+  if (bytes === undefined && blocks.every(([, wanted]) => wanted === undefined)) return undefined;
+  const text = bytes?.toString('latin1') ?? '';
+  const edited = blocks.reduce(
+    (current, [block, wanted]) => withStartupBlock(current, block, wanted?.map(asBytes)),
+    text,
+  );
+  if (bytes !== undefined && edited === text) return undefined;
+  return { file, content: Buffer.from(edited, 'latin1'), why, before: bytes ?? 'absent' };
 }
 
 /** The script file's change: written when missing, different or forced; removed on uninstall. */
@@ -156,8 +192,22 @@ function scriptFileChange(
   why: string,
 ): FileChange | undefined {
   const current = readIfPresent(file);
-  if (script === undefined) return current === undefined ? undefined : { file, content: undefined, why };
-  return current === script && !force ? undefined : { file, content: script, why };
+  const before = current ?? 'absent';
+  if (script === undefined)
+    return current === undefined ? undefined : { file, content: undefined, why, before };
+  return current?.equals(Buffer.from(script)) && !force ? undefined : { file, content: script, why, before };
+}
+
+/** A file the Go dr wrote for its `datarobot` alias, removed on uninstall when it holds what the Go dr wrote. */
+function goAliasFileRemoval(
+  folder: string,
+  alias: { name: string; content: string },
+): FileChange | undefined {
+  const file = join(folder, alias.name);
+  const current = readIfPresent(file);
+  return current?.equals(Buffer.from(alias.content))
+    ? { file, content: undefined, why: "the Go dr's completion for datarobot", before: current }
+    : undefined;
 }
 
 /** zsh's completion cache (~/.zcompdump*), removed so the next start finds the new completion. */
@@ -174,6 +224,7 @@ function zshCacheRemovals(home: string): FileChange[] {
       file: join(home, name),
       content: undefined,
       why: "zsh's completion cache, rebuilt at its next start",
+      before: undefined,
     }));
 }
 
@@ -196,28 +247,23 @@ export async function completionPlan(
   const install = action === 'install';
   const changes: (FileChange | undefined)[] = [];
   const notes: string[] = [];
-  const missingStartupFile = (file: string, lines: readonly string[]) =>
-    notes.push(
-      `${file} was not found, so dr did not create it: add these lines to your shell's start-up file:\n  ${lines.join('\n  ')}`,
-    );
+  /** The start-up file's change; a missing one is not created, the user is told the lines instead. */
+  const startupChange = (file: string, block: StartupBlock, lines: readonly string[] | undefined) => {
+    if (lines !== undefined && readIfPresent(file) === undefined) {
+      notes.push(
+        `${file} was not found, so dr did not create it: add these lines to your shell's start-up file:\n  ${lines.slice(1).join('\n  ')}`,
+      );
+      return;
+    }
+    changes.push(startupFileChange(file, [[block, lines]], 'the lines that load it'));
+  };
   switch (shell) {
     case 'bash': {
       const script = join(home, '.bash_completions', 'dr');
-      const bashrc = join(home, '.bashrc');
       const block = [INSTALLER_MARKER, `[ -f ${shellWord(script)} ] && source ${shellWord(script)}`];
-      changes.push(
-        scriptFileChange(
-          script,
-          install ? await completionScript('bash') : undefined,
-          force,
-          'the completion script',
-        ),
-      );
-      if (install && !existsSync(bashrc)) missingStartupFile(bashrc, block.slice(1));
-      else
-        changes.push(
-          startupFileChange(bashrc, BASH_BLOCK, install ? block : undefined, 'the line that loads it'),
-        );
+      const content = install ? await completionScript('bash') : undefined;
+      changes.push(scriptFileChange(script, content, force, 'the completion script'));
+      startupChange(join(home, '.bashrc'), BASH_BLOCK, install ? block : undefined);
       break;
     }
     case 'zsh': {
@@ -228,32 +274,22 @@ export async function completionPlan(
       const script = install ? await zshFpathScript() : undefined;
       for (const candidate of install ? [folder] : folders) {
         changes.push(scriptFileChange(join(candidate, '_dr'), script, force, 'the completion script'));
+        if (!install) changes.push(goAliasFileRemoval(candidate, GO_ALIAS_FILES.zsh));
       }
-      const zshrc = join(home, '.zshrc');
       const block = [
         INSTALLER_MARKER,
         `fpath=(${shellWord(folder)} $fpath)`,
         'autoload -U compinit && compinit',
       ];
-      const wantsBlock = install && !ohMyZsh;
-      if (wantsBlock && !existsSync(zshrc)) missingStartupFile(zshrc, block.slice(1));
-      else
-        changes.push(
-          startupFileChange(zshrc, ZSH_BLOCK, wantsBlock ? block : undefined, 'the lines that load it'),
-        );
+      startupChange(join(home, '.zshrc'), ZSH_BLOCK, install && !ohMyZsh ? block : undefined);
       if (changes.some((change) => change !== undefined)) changes.push(...zshCacheRemovals(home));
       break;
     }
     case 'fish': {
-      const script = join(home, '.config/fish/completions/dr.fish');
-      changes.push(
-        scriptFileChange(
-          script,
-          install ? await completionScript('fish') : undefined,
-          force,
-          'the completion script',
-        ),
-      );
+      const folder = join(home, '.config/fish/completions');
+      const content = install ? await completionScript('fish') : undefined;
+      changes.push(scriptFileChange(join(folder, 'dr.fish'), content, force, 'the completion script'));
+      if (!install) changes.push(goAliasFileRemoval(folder, GO_ALIAS_FILES.fish));
       break;
     }
     case 'powershell': {
@@ -263,35 +299,98 @@ export async function completionPlan(
         '    dr self completion powershell | Out-String | Invoke-Expression',
         '}',
       ];
-      changes.push(
-        startupFileChange(
-          powerShellProfile(home),
-          POWERSHELL_BLOCK,
-          install ? block : undefined,
-          'the lines that load it',
-        ),
-      );
+      const [profile, ...others] = powerShellProfiles(home);
+      for (const file of install ? [profile!] : [profile!, ...others]) {
+        changes.push(
+          startupFileChange(
+            file,
+            install
+              ? [[POWERSHELL_BLOCK, block]]
+              : [
+                  [POWERSHELL_BLOCK, undefined],
+                  [GO_POWERSHELL_ALIAS_BLOCK, undefined],
+                ],
+            'the lines that load it',
+          ),
+        );
+      }
       break;
     }
   }
   return { changes: changes.filter((change) => change !== undefined), notes };
 }
 
-/** Makes the changes, each file replaced atomically; a symlinked file is changed where it points. */
-export function applyChanges(changes: readonly FileChange[]): void {
-  for (const change of changes) {
-    if (change.content === undefined) {
-      rmSync(change.file, { force: true });
-      continue;
+/** Where a change really goes: a symlink's target (followed even when it does not exist yet). */
+function linkTarget(file: string): string {
+  let current = file;
+  for (let hops = 0; hops < 40; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(current).isSymbolicLink();
+    } catch {
+      return current;
     }
-    const target = existsSync(change.file) ? realpathSync(change.file) : change.file;
-    const mode = existsSync(target) ? statSync(target).mode & 0o7777 : undefined;
-    writeFileAtomic(target, change.content, mode === undefined ? {} : { mode });
+    if (!isLink) return current;
+    current = resolve(dirname(current), readlinkSync(current));
   }
+  throw Object.assign(new Error(`${file}: too many levels of symbolic links`), { code: 'ELOOP' });
+}
+
+/** Why `change` cannot be made now, if so: its file changed since the plan, or is read-only. */
+function blocker(change: FileChange): string | undefined {
+  if (change.before === undefined) return undefined;
+  const now = readIfPresent(change.file);
+  const unchanged = change.before === 'absent' ? now === undefined : now?.equals(change.before) === true;
+  if (!unchanged) return 'changed';
+  if (now !== undefined && change.content !== undefined && (statSync(change.file).mode & 0o200) === 0) {
+    return 'read-only';
+  }
+  return undefined;
+}
+
+function fileError(code: string, file: string, message: string, cause?: unknown): DrError {
+  return new DrError(code, `${file} ${message}`, { exitCode: ExitCode.failure, cause });
+}
+
+/**
+ * Makes the changes, each file replaced atomically (a symlink's target, keeping its mode and
+ * owner). Returns false, having changed nothing more, when a file no longer holds what the plan
+ * read (another program wrote it meanwhile): make a new plan then. A read-only file is refused.
+ */
+export function applyChanges(changes: readonly FileChange[]): boolean {
+  const check = (change: FileChange): boolean => {
+    const blocked = blocker(change);
+    if (blocked === 'read-only') {
+      throw fileError('COMPLETION_FILE_READ_ONLY', change.file, 'is read-only: dr leaves it as it is.');
+    }
+    return blocked === undefined;
+  };
+  // Every file is checked first, so that a refusal changes nothing; then each again just before.
+  if (!changes.every(check)) return false;
+  for (const change of changes) {
+    if (!check(change)) return false;
+    try {
+      if (change.content === undefined) {
+        rmSync(change.file, { force: true });
+        continue;
+      }
+      const target = linkTarget(change.file);
+      const stats = change.before === 'absent' ? undefined : statSync(target, { throwIfNoEntry: false });
+      const root = process.getuid?.() === 0;
+      writeFileAtomic(target, change.content, {
+        ...(stats === undefined ? {} : { mode: stats.mode & 0o7777 }),
+        ...(stats !== undefined && root ? { owner: { uid: stats.uid, gid: stats.gid } } : {}),
+      });
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw fileError('COMPLETION_WRITE_FAILED', change.file, `could not be changed (${reason}).`, error);
+    }
+  }
+  return true;
 }
 
 function describeChange(change: FileChange): string {
-  const verb = change.content === undefined ? 'remove' : existsSync(change.file) ? 'update' : 'create';
+  const verb = change.content === undefined ? 'remove' : change.before === 'absent' ? 'create' : 'update';
   return `  ${verb.padEnd(7)}${change.file}  (${change.why})`;
 }
 
@@ -302,13 +401,17 @@ const ACTIVATE: Record<Exclude<ShellName, 'cmd'>, string> = {
   powershell: 'Open a new PowerShell, or run: . $PROFILE',
 };
 
+/** How many times a plan is made again when another program changes a file under it. */
+const PLAN_ATTEMPTS = 3;
+
 export async function completionInstall(io: CommandIO, options: CompletionInstallOptions): Promise<number> {
-  const { action, dryRun } = options;
-  const verb = action === 'install' ? 'install' : 'uninstall';
+  const { action } = options;
+  // As the Go dr: without --yes only the plan is shown, unless --no-dry-run asks for the change.
+  const dryRun = options.dryRun ?? !options.yes;
   const { shell, detected } = chooseShell(options.shell, io.env, (shellVariable) => {
     throw new DrError(
       'SHELL_UNDETECTED',
-      `Cannot tell which shell you use (${shellVariable ? `SHELL is ${shellVariable}` : 'SHELL is not set'}): name it, e.g. dr self completion ${verb} bash.`,
+      `Cannot tell which shell you use (${shellVariable ? `SHELL is ${shellVariable}` : 'SHELL is not set'}): name it, e.g. dr self completion ${action} bash.`,
       { exitCode: ExitCode.usage },
     );
   });
@@ -324,67 +427,76 @@ export async function completionInstall(io: CommandIO, options: CompletionInstal
   const say = (text: string) => io.stdout.write(`${text}\n`);
   say(`Shell: ${shell}${detected ? ' (detected)' : ''}`);
   if (shell === 'cmd') {
-    say(`cmd.exe has no completion scripts: nothing to ${verb}.`);
+    say(`cmd.exe has no completion scripts: nothing to ${action}.`);
     record('success', 0);
     return ExitCode.ok;
   }
-  const { changes, notes } = await completionPlan(shell, homeFolder(io.env), action, options.force);
-  if (changes.length === 0) {
+  const home = homeFolder(io.env);
+  let plan = await completionPlan(shell, home, action, options.force);
+  if (plan.changes.length === 0) {
     say(action === 'install' ? 'dr completion is already installed.' : 'No dr completion is installed.');
-    for (const note of notes) say(`Note: ${note}`);
+    for (const note of plan.notes) say(`Note: ${note}`);
     record('success', 0);
     return ExitCode.ok;
   }
   say(`${dryRun ? 'Would change' : 'Changes'}:`);
-  for (const change of changes) say(describeChange(change));
-  for (const note of notes) say(`Note: ${note}`);
-  const again = `dr self completion ${verb} ${shell} --yes`;
+  for (const change of plan.changes) say(describeChange(change));
+  for (const note of plan.notes) say(`Note: ${note}`);
+  const again = `dr self completion ${action} ${shell} --yes`;
   if (dryRun) {
-    say(`Dry run: nothing was changed. To ${verb}, run: ${again}`);
+    say(`Dry run: nothing was changed. To ${action}, run: ${again}`);
     record('success', 0);
     return ExitCode.ok;
   }
-  if (!options.yes) {
-    if (!isInteractive(io)) {
-      record('cancelled', 0);
+  if (!options.yes && !(await confirmed(io, `Proceed with the ${action}ation?`, again, record))) {
+    record('cancelled', 0);
+    say('Nothing was changed.');
+    return ExitCode.ok;
+  }
+  for (let attempt = 1; ; attempt++) {
+    let done: boolean;
+    try {
+      done = applyChanges(plan.changes);
+    } catch (error) {
+      record('failure', 0);
+      throw error;
+    }
+    if (done) break;
+    if (attempt === PLAN_ATTEMPTS) {
+      record('failure', 0);
       throw new DrError(
-        'COMPLETION_NEEDS_CONFIRMATION',
-        `Nothing changed: ${isNonInteractiveRun(io.env) ? 'DATAROBOT_CLI_NON_INTERACTIVE is set' : 'there is no terminal to ask on'}. Run ${again}`,
-        { exitCode: ExitCode.usage },
+        'COMPLETION_FILES_BUSY',
+        `Another program kept changing these files while dr edited them: run ${again} again.`,
+        { exitCode: ExitCode.failure },
       );
     }
-    if (!(await confirmed(io, `Proceed with the ${verb}ation?`, again))) {
-      record('cancelled', 0);
-      say('Nothing was changed.');
-      return ExitCode.ok;
-    }
+    // Another program (or dr) wrote a file since the plan: plan again from what is there now.
+    plan = await completionPlan(shell, home, action, options.force);
   }
-  try {
-    applyChanges(changes);
-  } catch (error) {
-    record('failure', 0);
-    const reason =
-      (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-    throw new DrError(
-      'COMPLETION_WRITE_FAILED',
-      `Could not ${verb} dr completion (${reason}): check the files above.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  record('success', changes.length);
+  record('success', plan.changes.length);
   say(
     action === 'install'
-      ? `dr completion is installed. ${notes.length > 0 ? 'Add the lines above to load it.' : ACTIVATE[shell]}`
+      ? `dr completion is installed. ${plan.notes.length > 0 ? 'Add the lines above to load it.' : ACTIVATE[shell]}`
       : 'dr completion is uninstalled. Open a new terminal to apply it.',
   );
   return ExitCode.ok;
 }
 
-async function confirmed(io: CommandIO, question: string, instead: string): Promise<boolean> {
-  const { TerminalPrompt } = await import('../dotenv/terminal-prompt.ts');
-  const prompt = TerminalPrompt.open(io, `run ${instead}`);
+/** The answer on a terminal; without one (or with DATAROBOT_CLI_NON_INTERACTIVE) a usage error. */
+async function confirmed(
+  io: CommandIO,
+  question: string,
+  instead: string,
+  record: (result: 'cancelled', filesChanged: number) => void,
+): Promise<boolean> {
+  const { TerminalPrompt: Prompt } = await import('../dotenv/terminal-prompt.ts');
+  let prompt: TerminalPrompt;
+  try {
+    prompt = Prompt.open(io, `nothing was changed; run ${instead}`);
+  } catch (error) {
+    record('cancelled', 0);
+    throw error;
+  }
   try {
     return await prompt.confirm(question, false);
   } finally {

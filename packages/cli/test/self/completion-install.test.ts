@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -16,6 +17,7 @@ import {
 import { dirname, join, relative } from 'node:path';
 import { startFakeAmplitude } from '@dr/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyChanges, completionPlan } from '../../src/self/completion-install.ts';
 import { type DrHome, makeDrHome, onPath, runDr } from '../support/run-dr.ts';
 import {
   CONFIG_ENABLED,
@@ -161,37 +163,60 @@ describe('dr self completion install and uninstall', () => {
     },
   );
 
-  it('refuses without a terminal and without --yes, changing nothing', async () => {
+  it('only shows the plan without --yes, as the Go dr, on a terminal or not', async () => {
+    write('.bashrc', BASHRC);
+    const before = snapshot();
+    for (const args of [
+      ['install', 'bash'],
+      ['install', 'bash', '--yes', '--dry-run'],
+      ['uninstall', 'bash'],
+    ]) {
+      const result = await dr(args);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/Dry run: nothing was changed\.|No dr completion is installed\./);
+      expect(snapshot()).toEqual(before);
+    }
+    const onTerminal = await runDrOnTerminal(['self', 'completion', 'install', 'bash'], { env: home.env });
+    expect(onTerminal.code, onTerminal.terminal).toBe(0);
+    expect(onTerminal.stdout).toContain(
+      'Dry run: nothing was changed. To install, run: dr self completion install bash --yes',
+    );
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('with --no-dry-run and no terminal to ask on, refuses and changes nothing', async () => {
     write('.bashrc', BASHRC);
     const before = snapshot();
     for (const action of ['install', 'uninstall']) {
       if (action === 'uninstall') expect((await dr(['install', 'bash', '-y'])).code).toBe(0);
       const snap = snapshot();
-      const result = await dr([action, 'bash']);
+      const result = await dr([action, 'bash', '--no-dry-run']);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
-        `Error: Nothing changed: there is no terminal to ask on. Run dr self completion ${action} bash --yes\n`,
+        `Error: No terminal to ask on (stdin and stderr must both be terminals): nothing was changed; run dr self completion ${action} bash --yes\n`,
       );
       expect(snapshot()).toEqual(snap);
     }
     expect((await dr(['uninstall', 'bash', '-y'])).code).toBe(0);
     expect(snapshot()).toEqual(before);
     // On a terminal, DATAROBOT_CLI_NON_INTERACTIVE says not to ask either.
-    const automated = await runDrOnTerminal(['self', 'completion', 'install', 'bash'], {
+    const automated = await runDrOnTerminal(['self', 'completion', 'install', 'bash', '--no-dry-run'], {
       env: { ...home.env, DATAROBOT_CLI_NON_INTERACTIVE: 'true' },
     });
     expect(automated.code).toBe(2);
-    expect(automated.terminal).toContain('Nothing changed: DATAROBOT_CLI_NON_INTERACTIVE is set.');
+    expect(automated.terminal).toContain('Not asking anything, as DATAROBOT_CLI_NON_INTERACTIVE is set');
     expect(snapshot()).toEqual(before);
   });
 
-  it('asks on a terminal and installs on yes', async () => {
-    write('.bashrc', BASHRC);
-    const { code, terminal } = await runDrOnTerminal(['self', 'completion', 'install', 'fish'], {
-      env: home.env,
-      waitFor: 'Proceed with the installation? (y/N)',
-      answer: 'y\r',
-    });
+  it('asks on a terminal with --no-dry-run and installs on yes', async () => {
+    const { code, terminal } = await runDrOnTerminal(
+      ['self', 'completion', 'install', 'fish', '--no-dry-run'],
+      {
+        env: home.env,
+        waitFor: 'Proceed with the installation? (y/N)',
+        answer: 'y\r',
+      },
+    );
     expect(code, terminal).toBe(0);
     expect(read('.config/fish/completions/dr.fish')).toContain('complete -c dr');
   });
@@ -262,6 +287,100 @@ describe('dr self completion install and uninstall', () => {
     expect(statSync(join(home.dir, 'dotfiles/zshrc')).mode & 0o777).toBe(0o640);
   });
 
+  it("gives back a start-up file's bytes: not UTF-8, CRLF, no final line break", async () => {
+    const latin1 = Buffer.from('# caf\xe9 \xff\xfe\nalias ll="ls -l"\n', 'latin1');
+    writeFileSync(join(home.dir, '.bashrc'), latin1);
+    const crlf = 'Set-Alias g git\r\n# my profile\r\n';
+    const profile = '.config/powershell/Microsoft.PowerShell_profile.ps1';
+    write(profile, crlf);
+    write('.zshrc', 'export EDITOR=vim');
+    for (const shell of ['bash', 'powershell', 'zsh']) {
+      expect((await dr(['install', shell, '--yes'])).code).toBe(0);
+    }
+    const bashrc = readFileSync(join(home.dir, '.bashrc'));
+    expect(bashrc.subarray(0, latin1.length).equals(latin1)).toBe(true);
+    expect(bashrc.subarray(latin1.length).toString()).toBe(SHELLS.bash.block(home.dir));
+    expect(read(profile)).toBe(`${crlf}${SHELLS.powershell.block().replaceAll('\n', '\r\n')}`);
+    expect(read('.zshrc')).toBe(`export EDITOR=vim\n${SHELLS.zsh.block(home.dir)}`);
+    expect((await dr(['install', 'powershell', '--yes'])).stdout).toContain('already installed');
+    for (const shell of ['bash', 'powershell', 'zsh']) {
+      expect((await dr(['uninstall', shell, '--yes'])).code).toBe(0);
+    }
+    expect(readFileSync(join(home.dir, '.bashrc')).equals(latin1)).toBe(true);
+    expect(read(profile)).toBe(crlf);
+    // The user's line is whole; it keeps the line break that install had to end it with.
+    expect(read('.zshrc')).toBe('export EDITOR=vim\n');
+  });
+
+  it('creates a profile where a dangling symlink points, and refuses a read-only start-up file', async () => {
+    const profile = join(home.dir, '.config/powershell/Microsoft.PowerShell_profile.ps1');
+    mkdirSync(dirname(profile), { recursive: true });
+    symlinkSync('../../dotfiles/profile.ps1', profile);
+    expect((await dr(['install', 'powershell', '--yes'])).code).toBe(0);
+    expect(lstatSync(profile).isSymbolicLink()).toBe(true);
+    expect(read('dotfiles/profile.ps1')).toBe(SHELLS.powershell.block().slice(1));
+
+    write('.bashrc', BASHRC);
+    chmodSync(join(home.dir, '.bashrc'), 0o444);
+    const before = snapshot();
+    const result = await dr(['install', 'bash', '--yes']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`Error: ${home.dir}/.bashrc is read-only: dr leaves it as it is.\n`);
+    // Checked before anything is written: the script is not there either.
+    expect(snapshot()).toEqual(before);
+    expect(statSync(join(home.dir, '.bashrc')).mode & 0o777).toBe(0o444);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("keeps a start-up file's owner when run as root", async () => {
+    write('.bashrc', BASHRC);
+    chownSync(join(home.dir, '.bashrc'), 4321, 4322);
+    expect((await dr(['install', 'bash', '--yes'])).code).toBe(0);
+    const stats = statSync(join(home.dir, '.bashrc'));
+    expect([stats.uid, stats.gid, read('.bashrc')]).toEqual([
+      4321,
+      4322,
+      `${BASHRC}${SHELLS.bash.block(home.dir)}`,
+    ]);
+  });
+
+  it('never loses a line another program writes after the plan was made', async () => {
+    write('.bashrc', BASHRC);
+    const plan = await completionPlan('bash', home.dir, 'install');
+    expect(plan.changes.map((change) => relative(home.dir, change.file))).toEqual([
+      '.bash_completions/dr',
+      '.bashrc',
+    ]);
+    // Like a tool appending its own line while dr asks whether to proceed.
+    writeFileSync(join(home.dir, '.bashrc'), `${BASHRC}eval "$(tool init)"\n`);
+    expect(applyChanges(plan.changes)).toBe(false);
+    expect(snapshot()).toEqual(new Map([['.bashrc', `${BASHRC}eval "$(tool init)"\n`]]));
+    expect(applyChanges((await completionPlan('bash', home.dir, 'install')).changes)).toBe(true);
+    expect(read('.bashrc')).toBe(`${BASHRC}eval "$(tool init)"\n${SHELLS.bash.block(home.dir)}`);
+  });
+
+  it("uninstall takes out the Go dr's completion for datarobot, only as the Go dr wrote it", async () => {
+    const goAliasBlock =
+      '\n# datarobot alias completion\nif (Get-Command datarobot -ErrorAction SilentlyContinue) {\n    $__drCompletionScript = (dr completion powershell | Out-String)\n    Invoke-Expression ($__drCompletionScript -replace "CommandName \'dr\'", "CommandName \'datarobot\'")\n}\n';
+    const goBlock =
+      '\n# dr completion\nif (Get-Command dr -ErrorAction SilentlyContinue) {\n    dr completion powershell | Out-String | Invoke-Expression\n}\n';
+    write('.config/powershell/Microsoft.PowerShell_profile.ps1', `${PROFILE}${goBlock}${goAliasBlock}`);
+    write('.zsh/completions/_dr', '#compdef dr\n# the Go dr script\n');
+    write('.zsh/completions/_datarobot', '#compdef datarobot\n_dr "$@"\n');
+    write('.oh-my-zsh/custom/completions/_datarobot', '#compdef datarobot\n# my own\n');
+    write('.config/fish/completions/dr.fish', '# the Go dr script\n');
+    write('.config/fish/completions/datarobot.fish', 'complete --command datarobot --wraps dr\n');
+    for (const shell of ['powershell', 'zsh', 'fish']) {
+      const result = await dr(['uninstall', shell, '--yes']);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    expect(snapshot()).toEqual(
+      new Map([
+        ['.config/powershell/Microsoft.PowerShell_profile.ps1', PROFILE],
+        ['.oh-my-zsh/custom/completions/_datarobot', '#compdef datarobot\n# my own\n'],
+      ]),
+    );
+  });
+
   it('uses Oh My Zsh custom completions, leaving ~/.zshrc alone', async () => {
     write('.zshrc', ZSHRC);
     mkdirSync(join(home.dir, '.oh-my-zsh'));
@@ -301,9 +420,9 @@ describe('dr self completion install and uninstall', () => {
     try {
       telemetryHome.writeConfig(CONFIG_ENABLED);
       const env = telemetryHome.telemetryEnv;
-      expect((await dr(['install', 'fish', '--dry-run'], env)).code).toBe(0);
+      expect((await dr(['install', 'fish'], env)).code).toBe(0);
       expect((await dr(['install', '--yes'], { ...env, SHELL: '/bin/fish' })).code).toBe(0);
-      expect((await dr(['uninstall', 'fish'], env)).code).toBe(2);
+      expect((await dr(['uninstall', 'fish', '--no-dry-run'], env)).code).toBe(2);
       const events = () => sentEvents(amplitude).filter((event) => event.event_type === 'self_completion');
       await waitUntil(() => events().length === 3, 'three self_completion events', 15_000);
       expect(events().map((event) => event.event_properties)).toEqual([

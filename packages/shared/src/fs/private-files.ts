@@ -4,6 +4,7 @@
 import {
   chmodSync,
   closeSync,
+  fchownSync,
   fsyncSync,
   mkdir,
   mkdirSync,
@@ -53,6 +54,11 @@ export interface AtomicWriteOptions {
    * (a shell start-up file), pass the mode it had, so the edit keeps it.
    */
   readonly mode?: number;
+  /**
+   * The new file's owner: the one the replaced file had, so that root editing a user's file
+   * (`sudo dr ...`) does not leave it root's. Ignored on Windows.
+   */
+  readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
 let tempCounter = 0;
@@ -71,6 +77,9 @@ export function writeFileAtomic(
   const fd = openSync(temp, 'wx', mode);
   try {
     writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+    if (options.owner !== undefined && process.platform !== 'win32') {
+      fchownSync(fd, options.owner.uid, options.owner.gid);
+    }
     if (options.durable !== false) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
