@@ -2,9 +2,10 @@
 // `a.localeCompare(b, 'en', { usage: 'sort', caseFirst: 'upper' })`, without loading ICU's
 // collation data (about 10 ms on the first comparison, more than the rest of `dr --help`) for
 // the names dr has. In printable ASCII, the root collation puts space first, then '-', then
-// digits, then letters regardless of case; case decides only between texts equal but for it,
-// upper case first. A comparison that turns on anything else (other punctuation, a tab or line
-// break, text that is not ASCII) is left to ICU. (clipanion's category names end in a line break.)
+// digits, then letters regardless of case, and any other punctuation or symbol before digits
+// and letters; case decides only between texts equal but for it, upper case first. A comparison
+// that turns on anything else (two other punctuation marks, a tab or line break, text that is
+// not ASCII) is left to ICU. (clipanion's category names end in a line break.)
 
 const COLLATION = { usage: 'sort', caseFirst: 'upper' } as const;
 const ASCII_TEXT = /^[\t\n\x20-\x7e]*$/;
@@ -26,7 +27,13 @@ export function plainOrder(a: string, b: string): number | undefined {
     const x = foldCase(a.charCodeAt(index));
     const y = foldCase(b.charCodeAt(index));
     if (x === y) continue;
-    return isPlain(x) && isPlain(y) ? x - y : undefined;
+    if (isPlain(x) && isPlain(y)) return x - y;
+    // `<bash|zsh>` against `install`: printable punctuation before a letter or digit.
+    const other = isAlphanumeric(x) ? y : x;
+    if (isAlphanumeric(x) !== isAlphanumeric(y) && other >= 0x20 && other <= 0x7e) {
+      return isAlphanumeric(x) ? 1 : -1;
+    }
+    return undefined;
   }
   // One is the other's beginning: the shorter first, if the rest has a printable character.
   if (a.length !== b.length) {
@@ -44,6 +51,10 @@ export function plainOrder(a: string, b: string): number | undefined {
 /** A–Z as a–z. */
 function foldCase(code: number): number {
   return code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
+}
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a);
 }
 
 /** Space, '-', a digit or a (folded) letter: the characters whose code order is ICU's order. */
