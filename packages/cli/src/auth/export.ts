@@ -151,10 +151,8 @@ function invalidEndpoint(credentials: ExportedCredentials): DrError {
 }
 
 export async function exportCredentials(io: CommandIO, options: AuthExportOptions): Promise<number> {
-  // Detection never fails here: a shell dr cannot tell gets the POSIX syntax, as in the Go dr,
-  // and so does an empty --shell (the Go dr reads it as not given).
-  const named = options.shell?.trim() ? options.shell : undefined;
-  const { shell, detected } = chooseShell(named, io.env, () => 'bash');
+  // Detection never fails here: a shell dr cannot tell gets the POSIX syntax, as in the Go dr.
+  const { shell, detected } = chooseShell(options.shell, io.env, () => 'bash');
   const credentials = credentialsToExport(io);
   const endpoint = canonicalEndpoint(credentials.endpoint);
   if (endpoint === undefined) throw invalidEndpoint(credentials);

@@ -53,13 +53,16 @@ export function detectShell(env: NodeJS.ProcessEnv): DetectedShell {
   return { shell: process.platform === 'win32' ? 'powershell' : undefined, shellVariable: undefined };
 }
 
-/** The shell named on the line, or the detected one; `undetected` is the error when there is none. */
+/**
+ * The shell named on the line, or the detected one (an empty name counts as none, as in the Go
+ * dr); `undetected` is the error when there is none.
+ */
 export function chooseShell(
   given: string | undefined,
   env: NodeJS.ProcessEnv,
   undetected: (shellVariable: string | undefined) => ShellName,
 ): ShellChoice {
-  if (given !== undefined) return { shell: namedShell(given), detected: false };
+  if (given?.trim()) return { shell: namedShell(given), detected: false };
   const { shell, shellVariable } = detectShell(env);
   return { shell: shell ?? undetected(shellVariable), detected: true };
 }

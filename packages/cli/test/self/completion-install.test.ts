@@ -403,6 +403,10 @@ describe('dr self completion install and uninstall', () => {
     expect(fish.code, fish.stderr).toBe(0);
     expect(fish.stdout).toContain('Shell: fish (detected)');
     expect(snapshot().has('.config/fish/completions/dr.fish')).toBe(true);
+    // An empty name is no name, as in the Go dr (`dr self completion install "$MY_SHELL"`).
+    const unnamed = await dr(['uninstall', '', '--yes'], { ...home.env, SHELL: '/usr/local/bin/fish' });
+    expect(unnamed.stdout).toContain('Shell: fish (detected)');
+    expect(snapshot().has('.config/fish/completions/dr.fish')).toBe(false);
 
     const unknown = await dr(['install', '--yes'], { ...home.env, SHELL: '/bin/tcsh' });
     expect(unknown.code).toBe(2);

@@ -18,7 +18,8 @@ export class AuthExportCommand extends DrCommand {
       is printed as its API URL: \`https://<your-install>/api/v2\`, or the URL's own path when it
       has one (an installation serving the API under a prefix). It never calls DataRobot and
       never starts a login, so it is safe in a shell start-up file; run \`dr auth check\` to check
-      the token. Exits 3 when no token is stored, 5 when no URL is or it is not a URL.
+      the token. Exits 3 when no token is stored; 5 when no URL is, it is not a URL, or the
+      token holds a line break, which cmd's \`set\` cannot hold.
 
       The syntax is that of the shell that ran dr (else $SHELL's; POSIX when neither is a shell
       dr knows): \`export NAME='value'\` for bash, zsh and other POSIX shells,
