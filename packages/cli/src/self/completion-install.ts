@@ -359,7 +359,13 @@ function fileError(code: string, file: string, message: string, cause?: unknown)
  */
 export function applyChanges(changes: readonly FileChange[]): boolean {
   const check = (change: FileChange): boolean => {
-    const blocked = blocker(change);
+    let blocked: string | undefined;
+    try {
+      blocked = blocker(change);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw fileError('COMPLETION_WRITE_FAILED', change.file, `could not be read (${reason}).`, error);
+    }
     if (blocked === 'read-only') {
       throw fileError('COMPLETION_FILE_READ_ONLY', change.file, 'is read-only: dr leaves it as it is.');
     }
