@@ -19,6 +19,7 @@ const commandGroups = {
     command('auth logout', async () => (await import('../commands/auth/logout.ts')).AuthLogoutCommand),
     command('auth check', async () => (await import('../commands/auth/check.ts')).AuthCheckCommand),
     command('auth set-url', async () => (await import('../commands/auth/set-url.ts')).AuthSetUrlCommand),
+    command('auth export', async () => (await import('../commands/auth/export.ts')).AuthExportCommand),
   ],
   templates: [
     command(
@@ -75,6 +76,14 @@ const commandGroups = {
     command(
       'self completion',
       async () => (await import('../commands/self/completion.ts')).SelfCompletionCommand,
+    ),
+    command(
+      'self completion install',
+      async () => (await import('../commands/self/completion/install.ts')).SelfCompletionInstallCommand,
+    ),
+    command(
+      'self completion uninstall',
+      async () => (await import('../commands/self/completion/uninstall.ts')).SelfCompletionUninstallCommand,
     ),
     command('self config', async () => (await import('../commands/self/config.ts')).SelfConfigCommand),
     command(

@@ -1,6 +1,6 @@
 // How help sorts categories and commands: the order of clipanion's `localeCompare(b, 'en',
 // { usage: 'sort', caseFirst: 'upper' })` without loading ICU's collation data, for printable
-// ASCII: space, '-', digits, then letters regardless of case (upper first on a tie); else ICU.
+// ASCII: space, '-', other punctuation, digits, then letters (upper first on a tie); else ICU.
 
 const COLLATION = { usage: 'sort', caseFirst: 'upper' } as const;
 const ASCII_TEXT = /^[\t\n\x20-\x7e]*$/;
@@ -22,7 +22,13 @@ export function plainOrder(a: string, b: string): number | undefined {
     const x = foldCase(a.charCodeAt(index));
     const y = foldCase(b.charCodeAt(index));
     if (x === y) continue;
-    return isPlain(x) && isPlain(y) ? x - y : undefined;
+    if (isPlain(x) && isPlain(y)) return x - y;
+    // `<bash|zsh>` against `install`: printable punctuation before a letter or digit.
+    const other = isAlphanumeric(x) ? y : x;
+    if (isAlphanumeric(x) !== isAlphanumeric(y) && other >= 0x20 && other <= 0x7e) {
+      return isAlphanumeric(x) ? 1 : -1;
+    }
+    return undefined;
   }
   // One is the other's beginning: the shorter first, if the rest has a printable character.
   if (a.length !== b.length) {
@@ -40,6 +46,10 @@ export function plainOrder(a: string, b: string): number | undefined {
 /** A–Z as a–z. */
 function foldCase(code: number): number {
   return code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
+}
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a);
 }
 
 /** Space, '-', a digit or a (folded) letter: the characters whose code order is ICU's order. */

@@ -1,4 +1,4 @@
-// `dr self completion bash|zsh|fish`: a completion script generated from the command tree, so it
+// `dr self completion bash|zsh|fish|powershell`: a completion script generated from the command tree, so it
 // never falls behind the commands: command words, then each command's options (the global ones
 // too, from the list in cli/global-options.ts; `dr -<Tab>` offers them and --version). After a command's words, bash and zsh fall back to file names (for --ca-cert, --dir…).
 import { Cli } from 'clipanion';
@@ -6,7 +6,7 @@ import type { CommandEntry, DrContext } from '../cli/context.ts';
 import { GLOBAL_OPTIONS, type GlobalOption } from '../cli/global-options.ts';
 import type { CommandIO } from '../datarobot/command-io.ts';
 
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 interface CompletionOption {
@@ -46,8 +46,16 @@ const GROUP_DESCRIPTIONS: Record<string, string> = {
 };
 
 /** Words that complete a command's positional argument. */
+const SHELL_WORDS: Record<string, string> = {
+  bash: 'Bash',
+  zsh: 'Zsh',
+  fish: 'fish',
+  powershell: 'PowerShell',
+};
 const ARGUMENT_WORDS: Record<string, Record<string, string>> = {
-  'self completion': { bash: 'Bash', zsh: 'Zsh', fish: 'fish' },
+  'self completion': SHELL_WORDS,
+  'self completion install': SHELL_WORDS,
+  'self completion uninstall': SHELL_WORDS,
 };
 
 async function completionTree(commandTree: readonly CommandEntry[]): Promise<CompletionTree> {
@@ -108,6 +116,7 @@ export async function printCompletionScript(io: CommandIO, shell: Shell): Promis
 export async function completionScript(shell: Shell, commands: readonly CommandEntry[]): Promise<string> {
   const tree = await completionTree(commands);
   if (shell === 'fish') return fishScript(tree);
+  if (shell === 'powershell') return powerShellScript(tree);
   const functions = bashFunctions(tree);
   if (shell === 'zsh') {
     return `#compdef dr
@@ -135,6 +144,7 @@ function bashFunctions(tree: CompletionTree): string {
         `    ${JSON.stringify(path)}) echo ${JSON.stringify(shellWords(options.flatMap((o) => o.names)))} ;;`,
     )
     .join('\n');
+  // In zsh (through bashcompinit) a variable named `path` is $PATH itself: never name one so.
   return `_dr_children() {
   case "$1" in
 ${childCases}
@@ -148,17 +158,17 @@ ${optionCases}
   esac
 }
 _dr() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" word next i
+  local cur="\${COMP_WORDS[COMP_CWORD]}" dr_path="" word next i
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="\${COMP_WORDS[i]}"
     [[ "$word" == -* ]] && continue
-    if [[ -z "$path" ]]; then next="$word"; else next="$path $word"; fi
-    if _dr_children "$path" | tr ' ' '\\n' | grep -qxF -- "$word"; then path="$next"; fi
+    if [[ -z "$dr_path" ]]; then next="$word"; else next="$dr_path $word"; fi
+    if _dr_children "$dr_path" | tr ' ' '\\n' | grep -qxF -- "$word"; then dr_path="$next"; fi
   done
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=( $(compgen -W "$(_dr_options "$path")" -- "$cur") )
+    COMPREPLY=( $(compgen -W "$(_dr_options "$dr_path")" -- "$cur") )
   else
-    COMPREPLY=( $(compgen -W "$(_dr_children "$path")" -- "$cur") )
+    COMPREPLY=( $(compgen -W "$(_dr_children "$dr_path")" -- "$cur") )
   fi
 }
 complete -o default -F _dr dr
@@ -179,8 +189,10 @@ function fishScript(tree: CompletionTree): string {
     'function __dr_path_starts',
     '    set -l words (commandline -opc)[2..-1]',
     "    set -l path (string match -v -- '-*' $words)",
-    '    test (count $path) -ge (count $argv); or return 1',
-    '    test "$path[1..(count $argv)]" = "$argv"',
+    // A command substitution inside quotes is literal text in fish before 3.4: count first.
+    '    set -l count_wanted (count $argv)',
+    '    test (count $path) -ge $count_wanted; or return 1',
+    '    test "$path[1..$count_wanted]" = "$argv"',
     'end',
     'complete -c dr -f',
   ];
@@ -203,4 +215,40 @@ function fishScript(tree: CompletionTree): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+function powerShellScript(tree: CompletionTree): string {
+  const table = (entries: Iterable<[string, Iterable<string>]>) =>
+    [...entries].map(([path, words]) => `        '${path}' = '${shellWords(words)}'`).join('\n');
+  return `# dr completion for PowerShell. Load it with: dr self completion powershell | Out-String | Invoke-Expression
+Register-ArgumentCompleter -Native -CommandName dr -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $children = @{
+${table([...tree.children].map(([path, words]) => [path, words.keys()]))}
+    }
+    $options = @{
+${table([...tree.options].map(([path, options]) => [path, options.flatMap((option) => option.names)]))}
+    }
+    # The command words typed before the word being completed, options left out.
+    $path = ''
+    foreach ($element in @($commandAst.CommandElements | Select-Object -Skip 1)) {
+        if ($element.Extent.EndOffset -ge $cursorPosition) { break }
+        $word = $element.ToString()
+        if ($word.StartsWith('-')) { continue }
+        if ($children.ContainsKey($path) -and (($children[$path] -split ' ') -contains $word)) {
+            $path = if ($path -eq '') { $word } else { "$path $word" }
+        }
+    }
+    $isOption = $wordToComplete.StartsWith('-')
+    $candidates = if ($isOption) {
+        if ($options.ContainsKey($path)) { $options[$path] } else { '--help' }
+    } elseif ($children.ContainsKey($path)) { $children[$path] } else { '' }
+    $kind = if ($isOption) { 'ParameterName' } else { 'ParameterValue' }
+    foreach ($candidate in ($candidates -split ' ')) {
+        if ($candidate -ne '' -and $candidate.StartsWith($wordToComplete, [System.StringComparison]::OrdinalIgnoreCase)) {
+            [System.Management.Automation.CompletionResult]::new($candidate, $candidate, $kind, $candidate)
+        }
+    }
+}
+`;
 }

@@ -106,6 +106,11 @@ function offeredOptions(shell: string, script: string): Map<string, Set<string>>
       );
       add(match[1]!, flags);
     }
+  } else if (shell === 'powershell') {
+    const options = script.slice(script.indexOf('$options = @{'));
+    for (const match of options.matchAll(/^ {8}'([^']*)' = '([^']*)'$/gm)) {
+      add(match[1]!, match[2]!.split(' '));
+    }
   } else {
     const options = script.slice(script.indexOf('_dr_options()'));
     for (const match of options.matchAll(/^ {4}"([^"]*)"\) echo "([^"]*)" ;;$/gm)) {

@@ -374,6 +374,26 @@ it('keeps every canary out of Amplitude and the spool, and in DataRobot only whe
     },
     { args: ['self', 'completion', 'bash'], command: 'self completion', code: 0 },
     { args: ['self', 'completion', canary.argument], command: 'self completion', code: 2 },
+    {
+      args: ['self', 'completion', 'install', 'fish', '--dry-run'],
+      command: 'self completion install',
+      code: 0,
+    },
+    { args: ['self', 'completion', 'install', canary.argument], command: 'self completion install', code: 2 },
+    {
+      args: ['self', 'completion', 'uninstall', 'zsh', '--dry-run'],
+      command: 'self completion uninstall',
+      code: 0,
+    },
+    {
+      args: ['self', 'completion', 'uninstall', canary.argument],
+      command: 'self completion uninstall',
+      code: 2,
+    },
+    // auth export prints the token (on stdout only) and never calls DataRobot.
+    { args: ['auth', 'export', '--output-format', 'json'], command: 'auth export', code: 0 },
+    { args: ['auth', 'export'], command: 'auth export', code: 0, env: withEnvAccess },
+    { args: ['auth', 'export', '--shell', canary.flagValue], command: 'auth export', code: 2 },
     { args: ['self', 'config'], command: 'self config', code: 0 },
     {
       args: ['self', 'config', '--config', join(folders.app, `${canary.flagValue}.yaml`)],

@@ -40,13 +40,26 @@ describe('dr self completion', () => {
       expect(bashComplete(script, ['dr', '--debug', 'templates', 'clone', 'x', '--ca'])).toEqual([
         '--ca-cert',
       ]);
-      expect(bashComplete(script, ['dr', 'self', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
+      expect(bashComplete(script, ['dr', 'self', 'completion', ''])).toEqual([
+        'bash',
+        'zsh',
+        'fish',
+        'powershell',
+        'install',
+        'uninstall',
+      ]);
+      expect(bashComplete(script, ['dr', 'self', 'completion', 'install', ''])).toEqual([
+        'bash',
+        'zsh',
+        'fish',
+        'powershell',
+      ]);
     } finally {
       home.cleanup();
     }
   });
 
-  it('prints zsh and fish scripts that name every command', async () => {
+  it('prints zsh, fish and PowerShell scripts that name every command', async () => {
     const home = makeDrHome();
     try {
       const zsh = await runDr(['self', 'completion', 'zsh'], { env: home.env });
@@ -61,7 +74,15 @@ describe('dr self completion', () => {
         );
       }
       expect(fish.stdout).toContain('-l ca-cert -r -F');
-      const bad = await runDr(['self', 'completion', 'powershell'], { env: home.env });
+      const powershell = await runDr(['self', 'completion', 'powershell'], { env: home.env });
+      expect(powershell.stdout).toContain('Register-ArgumentCompleter -Native -CommandName dr');
+      for (const command of commandTree) {
+        const path = command.paths[0]!;
+        expect(powershell.stdout).toMatch(
+          new RegExp(`^ {8}'${path.slice(0, -1).join(' ')}' = '[^']*\\b${path.at(-1)}\\b`, 'm'),
+        );
+      }
+      const bad = await runDr(['self', 'completion', 'tcsh'], { env: home.env });
       expect(bad.code).toBe(2);
     } finally {
       home.cleanup();

@@ -1,6 +1,6 @@
 // Runs the built bin/dr as a child process in a throw-away home, the way a user runs it.
 // Every test gets its own HOME and XDG folders, so nothing touches the real user's files.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -81,4 +81,9 @@ export function runProgram(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** Whether a program is on PATH (zsh and fish are not on every machine that runs the tests). */
+export function onPath(program: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
 }

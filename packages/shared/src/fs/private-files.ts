@@ -4,6 +4,7 @@
 import {
   chmodSync,
   closeSync,
+  fchownSync,
   fsyncSync,
   mkdir,
   mkdirSync,
@@ -48,11 +49,21 @@ export interface AtomicWriteOptions {
    * State that may be lost in a crash (the session file) skips it: it costs a disk flush.
    */
   readonly durable?: boolean;
+  /**
+   * The new file's mode (default 0600). For a file of the user's own that dr edits in place
+   * (a shell start-up file), pass the mode it had, so the edit keeps it.
+   */
+  readonly mode?: number;
+  /**
+   * The new file's owner: the one the replaced file had, so that root editing a user's file
+   * (`sudo dr ...`) does not leave it root's. Ignored on Windows.
+   */
+  readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
 let tempCounter = 0;
 
-/** Replaces `file` with `content` atomically, mode 0600, creating its folder 0700 if needed. */
+/** Replaces `file` with `content` atomically, mode 0600 (or `mode`), creating its folder 0700 if needed. */
 export function writeFileAtomic(
   file: string,
   content: string | Uint8Array,
@@ -62,9 +73,13 @@ export function writeFileAtomic(
   // Unique to this process and moment (no random bytes: node:crypto costs milliseconds to load).
   const temp = `${file}.${process.pid}.${(tempCounter++).toString(36)}${process.hrtime.bigint().toString(36)}.tmp`;
   // 'wx' refuses to follow or reuse anything already planted at the temp path.
-  const fd = openSync(temp, 'wx', PRIVATE_FILE_MODE);
+  const mode = options.mode ?? PRIVATE_FILE_MODE;
+  const fd = openSync(temp, 'wx', mode);
   try {
     writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+    if (options.owner !== undefined && process.platform !== 'win32') {
+      fchownSync(fd, options.owner.uid, options.owner.gid);
+    }
     if (options.durable !== false) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
@@ -73,7 +88,7 @@ export function writeFileAtomic(
   }
   closeSync(fd);
   try {
-    chmodSync(temp, PRIVATE_FILE_MODE);
+    chmodSync(temp, mode);
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });

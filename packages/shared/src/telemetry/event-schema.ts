@@ -84,6 +84,8 @@ export const TUI_SCREENS = [
   'self_update',
   'quickstart',
 ] as const;
+/** The shells dr writes completion and environment statements for (the Go dr's list). */
+export const SHELL_NAMES = ['bash', 'zsh', 'fish', 'powershell', 'cmd'] as const;
 export const TUI_ACTIONS = ['open', 'select', 'submit', 'back', 'cancel', 'search', 'help', 'quit'] as const;
 
 /**
@@ -109,6 +111,7 @@ export type CommandAlias = (typeof COMMAND_ALIASES)[number];
 export type HostKind = (typeof HOST_KINDS)[number];
 export type TaskName = (typeof TASK_NAMES)[number];
 export type DependencyTool = (typeof DEPENDENCY_TOOLS)[number];
+export type ShellName = (typeof SHELL_NAMES)[number];
 
 const command = {
   type: 'string',
@@ -165,6 +168,16 @@ const failedTool = {
   type: 'enum',
   values: DEPENDENCY_TOOLS,
   description: 'The tool whose install failed.',
+} as const;
+const shell = {
+  type: 'enum',
+  values: SHELL_NAMES,
+  required: true,
+  description: 'The shell the command worked for.',
+} as const;
+const shellDetected = {
+  type: 'boolean',
+  description: 'Whether the shell was detected (parent process or $SHELL) rather than named on the line.',
 } as const;
 const dotenvProperties = {
   keys_count: { type: 'integer', description: 'How many variables the .env file holds.' },
@@ -240,6 +253,24 @@ export const EVENT_SCHEMA = {
     properties: {
       host_kind: hostKind,
       valid: { type: 'boolean', description: 'Whether DataRobot accepted the token.' },
+    },
+  },
+  auth_export: {
+    description:
+      'The credentials were printed as environment variable statements (the token itself is never recorded).',
+    properties: {
+      host_kind: hostKind,
+      shell,
+      shell_detected: shellDetected,
+      output_format: {
+        type: 'enum',
+        values: ['text', 'json'],
+        description: 'Shell statements (text) or the JSON envelope.',
+      },
+      from_environment: {
+        type: 'boolean',
+        description: 'Whether the token came from DATAROBOT_API_TOKEN rather than drconfig.yaml.',
+      },
     },
   },
   auth_set_url: {
@@ -408,6 +439,25 @@ export const EVENT_SCHEMA = {
     properties: {
       update_available: { type: 'boolean', required: true, description: 'Whether a newer version exists.' },
       result,
+    },
+  },
+  self_completion: {
+    description: 'Shell completion was installed or uninstalled (or previewed with --dry-run).',
+    properties: {
+      action: {
+        type: 'enum',
+        values: ['install', 'uninstall'],
+        required: true,
+        description: 'Which command ran.',
+      },
+      shell,
+      shell_detected: shellDetected,
+      dry_run: { type: 'boolean', description: 'Whether only the plan was shown.' },
+      result,
+      files_changed: {
+        type: 'integer',
+        description: 'How many files were written or removed (start-up files included).',
+      },
     },
   },
   self_version: {

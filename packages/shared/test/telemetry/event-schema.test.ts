@@ -198,8 +198,10 @@ describe('the schema', () => {
         'self_version',
         'tui_interaction',
         'telemetry_dropped',
-        // Added with the Go dr's commands (issue #16): `dr start`.
+        // Added with the Go dr's commands (issue #16).
         'quickstart',
+        'auth_export',
+        'self_completion',
       ].sort(),
     );
   });

@@ -9,17 +9,23 @@ export class SelfCompletionCommand extends DrCommand {
     category: 'Self',
     description: 'Print a shell completion script',
     details: `
-      Prints a completion script for bash, zsh or fish, generated from dr's commands and their
-      options. Load it from your shell's start-up file.
+      Prints a completion script for bash, zsh, fish or PowerShell, generated from dr's
+      commands and their options. Load it from your shell's start-up file, or let
+      \`dr self completion install\` put it where your shell looks for it.
     `,
     examples: [
       ['Enable completion in bash', 'source <($0 self completion bash)'],
       ['Enable completion in zsh', 'source <($0 self completion zsh)'],
       ['Install it for fish', '$0 self completion fish > ~/.config/fish/completions/dr.fish'],
+      ['Load it in PowerShell', '$0 self completion powershell | Out-String | Invoke-Expression'],
+      ['Install it for the shell you use', '$0 self completion install --yes'],
     ],
   });
 
-  shell = Option.String({ name: 'bash|zsh|fish', validator: isEnum(['bash', 'zsh', 'fish'] as const) });
+  shell = Option.String({
+    name: 'bash|zsh|fish|powershell',
+    validator: isEnum(['bash', 'zsh', 'fish', 'powershell'] as const),
+  });
 
   protected async run(): Promise<number> {
     const [{ printCompletionScript }, { commandIO }] = await Promise.all([
