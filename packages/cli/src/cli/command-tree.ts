@@ -4,112 +4,70 @@
 import type { CommandClass } from 'clipanion';
 import type { CommandEntry, DrContext } from './context.ts';
 
-function command(
-  path: string,
-  load: () => Promise<CommandClass<DrContext>>,
-  aliases: readonly string[] = [],
-): CommandEntry {
-  return { paths: [path, ...aliases].map((words) => words.split(' ')), load };
+/** An entry: its paths, and its file's command class (the export that has `paths`). */
+function command(path: string, load: () => Promise<object>, aliases: readonly string[] = []): CommandEntry {
+  return {
+    paths: [path, ...aliases].map((words) => words.split(' ')),
+    load: async () => {
+      const found = Object.values(await load()).find(
+        (value) => typeof value === 'function' && 'paths' in value,
+      );
+      if (found === undefined) throw new Error(`the file of \`dr ${path}\` exports no command class`);
+      return found as CommandClass<DrContext>;
+    },
+  };
 }
 
 /** Every command, grouped by first word for reading; nothing depends on the grouping. */
 const commandGroups = {
   auth: [
-    command('auth login', async () => (await import('../commands/auth/login.ts')).AuthLoginCommand),
-    command('auth logout', async () => (await import('../commands/auth/logout.ts')).AuthLogoutCommand),
-    command('auth check', async () => (await import('../commands/auth/check.ts')).AuthCheckCommand),
-    command('auth set-url', async () => (await import('../commands/auth/set-url.ts')).AuthSetUrlCommand),
-    command('auth export', async () => (await import('../commands/auth/export.ts')).AuthExportCommand),
+    command('auth login', () => import('../commands/auth/login.ts')),
+    command('auth logout', () => import('../commands/auth/logout.ts')),
+    command('auth check', () => import('../commands/auth/check.ts')),
+    command('auth set-url', () => import('../commands/auth/set-url.ts')),
+    command('auth export', () => import('../commands/auth/export.ts')),
   ],
   templates: [
-    command(
-      'templates list',
-      async () => (await import('../commands/templates/list.ts')).TemplatesListCommand,
-      ['template list'],
-    ),
-    command(
-      'templates clone',
-      async () => (await import('../commands/templates/clone.ts')).TemplatesCloneCommand,
-      ['template clone'],
-    ),
-    command(
-      'templates setup',
-      async () => (await import('../commands/templates/setup.ts')).TemplatesSetupCommand,
-      ['template setup'],
-    ),
+    command('templates list', () => import('../commands/templates/list.ts'), ['template list']),
+    command('templates clone', () => import('../commands/templates/clone.ts'), ['template clone']),
+    command('templates setup', () => import('../commands/templates/setup.ts'), ['template setup']),
     // The Go dr's guided first run, a top-level command; `quickstart` is its Go alias.
-    command('start', async () => (await import('../commands/start.ts')).StartCommand, ['quickstart']),
+    command('start', () => import('../commands/start.ts'), ['quickstart']),
   ],
   dotenv: [
-    command('dotenv setup', async () => (await import('../commands/dotenv/setup.ts')).DotenvSetupCommand),
-    command('dotenv edit', async () => (await import('../commands/dotenv/edit.ts')).DotenvEditCommand),
-    command(
-      'dotenv validate',
-      async () => (await import('../commands/dotenv/validate.ts')).DotenvValidateCommand,
-    ),
-    command('dotenv update', async () => (await import('../commands/dotenv/update.ts')).DotenvUpdateCommand),
+    command('dotenv setup', () => import('../commands/dotenv/setup.ts')),
+    command('dotenv edit', () => import('../commands/dotenv/edit.ts')),
+    command('dotenv validate', () => import('../commands/dotenv/validate.ts')),
+    command('dotenv update', () => import('../commands/dotenv/update.ts')),
   ],
   task: [
-    command('task list', async () => (await import('../commands/task/list.ts')).TaskListCommand, ['task l']),
-    command('task run', async () => (await import('../commands/task/run.ts')).TaskRunCommand, [
-      'task r',
-      // The Go dr's top-level shortcut for `task run`.
-      'run',
-    ]),
-    command('task compose', async () => (await import('../commands/task/compose.ts')).TaskComposeCommand),
+    command('task list', () => import('../commands/task/list.ts'), ['task l']),
+    command('task run', () => import('../commands/task/run.ts'), ['task r', 'run']),
+    command('task compose', () => import('../commands/task/compose.ts')),
   ],
   dependency: [
-    command(
-      'dependency check',
-      async () => (await import('../commands/dependency/check.ts')).DependencyCheckCommand,
-      ['dependencies check', 'deps check'],
-    ),
-    command(
-      'dependency install',
-      async () => (await import('../commands/dependency/install.ts')).DependencyInstallCommand,
-      ['dependencies install', 'deps install'],
-    ),
+    command('dependency check', () => import('../commands/dependency/check.ts'), [
+      'dependencies check',
+      'deps check',
+    ]),
+    command('dependency install', () => import('../commands/dependency/install.ts'), [
+      'dependencies install',
+      'deps install',
+    ]),
   ],
   self: [
-    command('self version', async () => (await import('../commands/self/version.ts')).SelfVersionCommand),
-    command('self update', async () => (await import('../commands/self/update.ts')).SelfUpdateCommand),
-    command(
-      'self completion',
-      async () => (await import('../commands/self/completion.ts')).SelfCompletionCommand,
-    ),
-    command(
-      'self completion install',
-      async () => (await import('../commands/self/completion/install.ts')).SelfCompletionInstallCommand,
-    ),
-    command(
-      'self completion uninstall',
-      async () => (await import('../commands/self/completion/uninstall.ts')).SelfCompletionUninstallCommand,
-    ),
-    command('self config', async () => (await import('../commands/self/config.ts')).SelfConfigCommand),
-    command(
-      'self telemetry status',
-      async () => (await import('../commands/self/telemetry/status.ts')).SelfTelemetryStatusCommand,
-    ),
-    command(
-      'self telemetry enable',
-      async () => (await import('../commands/self/telemetry/enable.ts')).SelfTelemetryEnableCommand,
-    ),
-    command(
-      'self telemetry disable',
-      async () => (await import('../commands/self/telemetry/disable.ts')).SelfTelemetryDisableCommand,
-    ),
-    command(
-      'self telemetry info',
-      async () => (await import('../commands/self/telemetry/info.ts')).SelfTelemetryInfoCommand,
-    ),
-    command(
-      'self telemetry flush',
-      async () => (await import('../commands/self/telemetry/flush.ts')).SelfTelemetryFlushCommand,
-    ),
-    command(
-      'self telemetry reset',
-      async () => (await import('../commands/self/telemetry/reset.ts')).SelfTelemetryResetCommand,
-    ),
+    command('self version', () => import('../commands/self/version.ts')),
+    command('self update', () => import('../commands/self/update.ts')),
+    command('self completion', () => import('../commands/self/completion.ts')),
+    command('self completion install', () => import('../commands/self/completion/install.ts')),
+    command('self completion uninstall', () => import('../commands/self/completion/uninstall.ts')),
+    command('self config', () => import('../commands/self/config.ts')),
+    command('self telemetry status', () => import('../commands/self/telemetry/status.ts')),
+    command('self telemetry enable', () => import('../commands/self/telemetry/enable.ts')),
+    command('self telemetry disable', () => import('../commands/self/telemetry/disable.ts')),
+    command('self telemetry info', () => import('../commands/self/telemetry/info.ts')),
+    command('self telemetry flush', () => import('../commands/self/telemetry/flush.ts')),
+    command('self telemetry reset', () => import('../commands/self/telemetry/reset.ts')),
   ],
 } as const satisfies Record<string, readonly CommandEntry[]>;
 
