@@ -72,8 +72,8 @@ const SOURCE_CONFIG = 'drconfig.yaml';
 
 /**
  * As the Go dr's export decides: a complete pair in the environment (DATAROBOT_ENDPOINT or
- * DATAROBOT_API_ENDPOINT, and DATAROBOT_API_TOKEN), else both from drconfig.yaml, never one of
- * each, so the token printed is always the one stored for the endpoint printed.
+ * DATAROBOT_API_ENDPOINT, and DATAROBOT_API_TOKEN), else both from drconfig.yaml's keys (which
+ * DATAROBOT_CLI_ENDPOINT and DATAROBOT_CLI_TOKEN override, as viper does), never one of each.
  */
 function credentialsToExport(io: CommandIO): ExportedCredentials {
   const endpointVariable = io.env.DATAROBOT_ENDPOINT ? 'DATAROBOT_ENDPOINT' : 'DATAROBOT_API_ENDPOINT';
@@ -88,8 +88,10 @@ function credentialsToExport(io: CommandIO): ExportedCredentials {
     };
   }
   const { paths, config } = loadUserConfig(io.configFlag, io.env);
-  const endpoint = typeof config.endpoint === 'string' ? config.endpoint.trim() : '';
-  const token = typeof config.token === 'string' ? config.token : '';
+  const configEndpoint = io.env.DATAROBOT_CLI_ENDPOINT || config.endpoint;
+  const endpoint = typeof configEndpoint === 'string' ? configEndpoint.trim() : '';
+  const configToken = io.env.DATAROBOT_CLI_TOKEN || config.token;
+  const token = typeof configToken === 'string' ? configToken : '';
   const half = environmentEndpoint
     ? ` (${endpointVariable} is used only with DATAROBOT_API_TOKEN)`
     : environmentToken

@@ -1,6 +1,6 @@
 // The settings dr runs with, each with where it came from: DATAROBOT_ENDPOINT (or
-// DATAROBOT_API_ENDPOINT) and DATAROBOT_API_TOKEN win over drconfig.yaml, as in the Go dr. The one
-// place that decides this; commands never read those variables themselves.
+// DATAROBOT_API_ENDPOINT), DATAROBOT_API_TOKEN, then the Go dr's DATAROBOT_CLI_ENDPOINT and
+// DATAROBOT_CLI_TOKEN win over drconfig.yaml. Commands never read those variables themselves.
 import { type DrConfig, readConfig, resolvePaths } from '@dr/shared';
 
 export type SettingSource = 'environment' | 'config' | 'default' | 'flag' | 'unset';
@@ -21,11 +21,11 @@ export function resolveDataRobotSettings(config: DrConfig, env: NodeJS.ProcessEn
   return {
     endpoint: firstSetting(
       env,
-      ['DATAROBOT_ENDPOINT', 'DATAROBOT_API_ENDPOINT'],
+      ['DATAROBOT_ENDPOINT', 'DATAROBOT_API_ENDPOINT', 'DATAROBOT_CLI_ENDPOINT'],
       config.endpoint,
       'endpoint',
     ),
-    token: firstSetting(env, ['DATAROBOT_API_TOKEN'], config.token, 'token'),
+    token: firstSetting(env, ['DATAROBOT_API_TOKEN', 'DATAROBOT_CLI_TOKEN'], config.token, 'token'),
   };
 }
 

@@ -138,6 +138,16 @@ describe('dr auth check', () => {
     expect(result.stdout).toContain('DATAROBOT_API_TOKEN');
   });
 
+  it("reads the Go dr's DATAROBOT_CLI_ENDPOINT and DATAROBOT_CLI_TOKEN over the config file", async () => {
+    writeDrConfig(home, { endpoint: 'https://app.eu.datarobot.com/api/v2', token: 'stale' });
+    const env = { ...home.env, DATAROBOT_CLI_ENDPOINT: fake.endpoint, DATAROBOT_CLI_TOKEN: 'test-token' };
+    const result = await runDr(['auth', 'check'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Authenticated with DataRobot at ${fake.url}`);
+    const exported = await runDr(['auth', 'export', '--shell', 'bash'], { env });
+    expect(exported.stdout).toContain("export DATAROBOT_API_TOKEN='test-token'");
+  });
+
   it('exits 3 with `dr auth login` when the token is rejected (401 or 403)', async () => {
     writeDrConfig(home, { endpoint: fake.endpoint, token: 'expired' });
     const rejected = await runDr(['auth', 'check'], { env: home.env });
