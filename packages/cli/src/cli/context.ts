@@ -26,6 +26,8 @@ export interface DrContext extends BaseContext {
   failure?: unknown;
   /** The global options of this line, read and taken off it by the runner (see DrCommand). */
   globals?: GlobalOptions;
+  /** DATAROBOT_CLI_OUTPUT_FORMAT when the line gives no --output-format (DrCommand applies it). */
+  outputFormat?: 'text' | 'json';
   /** Every command of dr, set by the runner for the commands that list them (completion). */
   commands?: readonly CommandEntry[];
 }

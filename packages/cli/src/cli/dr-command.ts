@@ -45,6 +45,8 @@ export abstract class DrCommand extends Command<DrContext> {
   protected abstract run(): Promise<number | undefined>;
 
   async execute(): Promise<number> {
+    const { outputFormat } = this.context;
+    if (outputFormat !== undefined && 'outputFormat' in this) Object.assign(this, { outputFormat });
     try {
       return (await this.run()) ?? ExitCode.ok;
     } catch (error) {

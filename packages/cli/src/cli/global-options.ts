@@ -52,6 +52,7 @@ export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
     names: ['--output-format'],
     value: '<text|json>',
     description: 'json where a command has data, else text',
+    alsoFrom: 'DATAROBOT_CLI_OUTPUT_FORMAT',
     kind: 'output',
   },
   { names: ['-h', '--help'], description: 'Show help for a command', kind: 'help' },
@@ -97,11 +98,14 @@ export function globalOptionsHelp(): string {
 export const TRUE_WORDS = ['1', 't', 'true', 'y', 'yes', 'on'];
 const FALSE_WORDS = ['0', 'f', 'false', 'n', 'no', 'off'];
 
-/** A DATAROBOT_CLI_<KEY> variable whose value is no boolean: said in one line, exit 2. */
+/** A DATAROBOT_CLI_<KEY> variable whose value is not one it takes: said in one line, exit 2. */
 export class EnvironmentValueError extends Error {
   readonly code = 'ENV_VALUE_INVALID';
-  constructor(name: string, value: string) {
-    super(`${name}=${JSON.stringify(value)} is not a boolean: set it to true or false, or unset it.`);
+  constructor(name: string, value: string, expected: readonly string[] = ['true', 'false']) {
+    const what = expected[0] === 'true' ? 'a boolean' : `one of ${expected.join(', ')}`;
+    super(
+      `${name}=${JSON.stringify(value)} is not ${what}: set it to ${expected.join(' or ')}, or unset it.`,
+    );
     this.name = 'EnvironmentValueError';
   }
 }

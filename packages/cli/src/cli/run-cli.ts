@@ -6,7 +6,13 @@ import type { Cli, Command } from 'clipanion';
 import { beginTelemetry } from '../telemetry/begin-telemetry.ts';
 import type { CommandFacts } from '../telemetry/command-facts.ts';
 import { factsOf, mayAskForConsent } from '../telemetry/line-facts.ts';
-import { isHelpFlag, lineToParse, splitGlobalOptions, wordsBeforeSeparator } from './argv.ts';
+import {
+  isHelpFlag,
+  lineToParse,
+  outputFormatFromEnvironment,
+  splitGlobalOptions,
+  wordsBeforeSeparator,
+} from './argv.ts';
 import { commandTree } from './command-tree.ts';
 import type { DrContext } from './context.ts';
 import { createCli, ListCommandsCommand, loadFailureText, optionsDeclaredBy } from './create-cli.ts';
@@ -19,6 +25,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   let lineProblem: unknown;
   try {
     globals = globalsWithEnvironment(split.globals, split.setOnLine, context.env);
+    context.outputFormat = outputFormatFromEnvironment(split.rest, context.env);
   } catch (error) {
     lineProblem = error;
   }

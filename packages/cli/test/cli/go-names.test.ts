@@ -174,6 +174,25 @@ describe('DATAROBOT_CLI_<KEY> variables', () => {
     );
     expect((await dr(['self', 'version'], { DATAROBOT_CLI_VERBOSE: '' })).code).toBe(0);
   });
+
+  it('DATAROBOT_CLI_OUTPUT_FORMAT is the default --output-format; the flag on the line wins', async () => {
+    const json = await dr(['self', 'version'], { DATAROBOT_CLI_OUTPUT_FORMAT: 'json' });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ version: expect.any(String) });
+    const text = await dr(['self', 'version', '--output-format', 'text'], {
+      DATAROBOT_CLI_OUTPUT_FORMAT: 'json',
+    });
+    expect(text.stdout).toMatch(/^dr \d/);
+    // A command without json output keeps text, as with the flag.
+    const logout = await dr(['auth', 'logout', '--help'], { DATAROBOT_CLI_OUTPUT_FORMAT: 'json' });
+    expect(logout.code).toBe(0);
+    const bad = await dr(['self', 'version'], { DATAROBOT_CLI_OUTPUT_FORMAT: 'xml' });
+    expect({ code: bad.code, stderr: bad.stderr }).toEqual({
+      code: 2,
+      stderr:
+        'Error: DATAROBOT_CLI_OUTPUT_FORMAT="xml" is not one of text, json: set it to text or json, or unset it.\n',
+    });
+  });
 });
 
 describe('telemetry of a Go name', () => {
