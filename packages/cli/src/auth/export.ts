@@ -10,7 +10,7 @@ import { chooseShell, type ShellName } from '../shell/shell-detection.ts';
 
 export interface AuthExportOptions {
   /** --shell, as typed. */
-  readonly shell: string | undefined;
+  readonly shellName: string | undefined;
   readonly outputFormat: 'text' | 'json';
 }
 
@@ -154,7 +154,7 @@ function invalidEndpoint(credentials: ExportedCredentials): DrError {
 
 export async function exportCredentials(io: CommandIO, options: AuthExportOptions): Promise<number> {
   // Detection never fails here: a shell dr cannot tell gets the POSIX syntax, as in the Go dr.
-  const { shell, detected } = chooseShell(options.shell, io.env, () => 'bash');
+  const { name: shell, detected } = chooseShell(options.shellName, io.env, () => 'bash');
   const credentials = credentialsToExport(io);
   const endpoint = canonicalEndpoint(credentials.endpoint);
   if (endpoint === undefined) throw invalidEndpoint(credentials);
@@ -184,7 +184,7 @@ export async function exportCredentials(io: CommandIO, options: AuthExportOption
   }
   io.telemetry.record('auth_export', {
     host_kind: hostKind(endpoint.baseUrl),
-    shell,
+    shell_name: shell,
     shell_detected: detected,
     output_format: options.outputFormat,
     from_environment: credentials.fromEnvironment,

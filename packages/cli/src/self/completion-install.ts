@@ -16,7 +16,7 @@ export type CompletionAction = 'install' | 'uninstall';
 export interface CompletionInstallOptions {
   readonly action: CompletionAction;
   /** The shell named on the line, if any. */
-  readonly shell: string | undefined;
+  readonly shellName: string | undefined;
   readonly yes: boolean;
   /** --dry-run or --no-dry-run; undefined when neither was given (a preview unless --yes). */
   readonly dryRun: boolean | undefined;
@@ -416,7 +416,7 @@ export async function completionInstall(io: CommandIO, options: CompletionInstal
   const { action } = options;
   // As the Go dr: without --yes only the plan is shown, unless --no-dry-run asks for the change.
   const dryRun = options.dryRun ?? !options.yes;
-  const { shell, detected } = chooseShell(options.shell, io.env, (shellVariable) => {
+  const { name: shell, detected } = chooseShell(options.shellName, io.env, (shellVariable) => {
     throw new DrError(
       'SHELL_UNDETECTED',
       `Cannot tell which shell you use (${shellVariable ? `SHELL is ${shellVariable}` : 'SHELL is not set'}): name it, e.g. dr self completion ${action} bash.`,
@@ -426,7 +426,7 @@ export async function completionInstall(io: CommandIO, options: CompletionInstal
   const record = (result: 'success' | 'failure' | 'cancelled', filesChanged: number) =>
     io.telemetry.record('self_completion', {
       action,
-      shell,
+      shell_name: shell,
       shell_detected: detected,
       dry_run: dryRun,
       result,

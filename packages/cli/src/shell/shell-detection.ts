@@ -8,7 +8,7 @@ import { DrError, ExitCode, SHELL_NAMES, type ShellName } from '@dr/shared';
 export { SHELL_NAMES, type ShellName };
 
 export interface ShellChoice {
-  readonly shell: ShellName;
+  readonly name: ShellName;
   /** True when it was not named on the line. */
   readonly detected: boolean;
 }
@@ -39,7 +39,7 @@ export function namedShell(name: string): ShellName {
 
 export interface DetectedShell {
   /** The shell, when one dr knows was found. */
-  readonly shell: ShellName | undefined;
+  readonly name: ShellName | undefined;
   /** What $SHELL held, for a message when it names no shell dr knows. */
   readonly shellVariable: string | undefined;
 }
@@ -48,9 +48,9 @@ export interface DetectedShell {
 export function detectShell(env: NodeJS.ProcessEnv): DetectedShell {
   const parent = parentProcessName();
   const fromParent = parent === undefined ? undefined : knownShell(parent);
-  if (fromParent !== undefined) return { shell: fromParent, shellVariable: env.SHELL };
-  if (env.SHELL) return { shell: knownShell(env.SHELL), shellVariable: env.SHELL };
-  return { shell: process.platform === 'win32' ? 'powershell' : undefined, shellVariable: undefined };
+  if (fromParent !== undefined) return { name: fromParent, shellVariable: env.SHELL };
+  if (env.SHELL) return { name: knownShell(env.SHELL), shellVariable: env.SHELL };
+  return { name: process.platform === 'win32' ? 'powershell' : undefined, shellVariable: undefined };
 }
 
 /**
@@ -62,9 +62,9 @@ export function chooseShell(
   env: NodeJS.ProcessEnv,
   undetected: (shellVariable: string | undefined) => ShellName,
 ): ShellChoice {
-  if (given?.trim()) return { shell: namedShell(given), detected: false };
-  const { shell, shellVariable } = detectShell(env);
-  return { shell: shell ?? undetected(shellVariable), detected: true };
+  if (given?.trim()) return { name: namedShell(given), detected: false };
+  const { name, shellVariable } = detectShell(env);
+  return { name: name ?? undetected(shellVariable), detected: true };
 }
 
 /**

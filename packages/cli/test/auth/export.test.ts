@@ -245,14 +245,14 @@ describe('dr auth export with telemetry on', () => {
       expect(exports().map((event) => event.event_properties)).toEqual([
         {
           host_kind: 'custom',
-          shell: 'zsh',
+          shell_name: 'zsh',
           shell_detected: true,
           output_format: 'text',
           from_environment: false,
         },
         {
           host_kind: 'custom',
-          shell: 'fish',
+          shell_name: 'fish',
           shell_detected: false,
           output_format: 'json',
           from_environment: false,

@@ -433,7 +433,7 @@ describe('dr self completion install and uninstall', () => {
       expect(events().map((event) => event.event_properties)).toEqual([
         {
           action: 'install',
-          shell: 'fish',
+          shell_name: 'fish',
           shell_detected: false,
           dry_run: true,
           result: 'success',
@@ -441,7 +441,7 @@ describe('dr self completion install and uninstall', () => {
         },
         {
           action: 'install',
-          shell: 'fish',
+          shell_name: 'fish',
           shell_detected: true,
           dry_run: false,
           result: 'success',
@@ -449,7 +449,7 @@ describe('dr self completion install and uninstall', () => {
         },
         {
           action: 'uninstall',
-          shell: 'fish',
+          shell_name: 'fish',
           shell_detected: false,
           dry_run: false,
           result: 'cancelled',

@@ -260,7 +260,7 @@ export const EVENT_SCHEMA = {
       'The credentials were printed as environment variable statements (the token itself is never recorded).',
     properties: {
       host_kind: hostKind,
-      shell,
+      shell_name: shell,
       shell_detected: shellDetected,
       output_format: {
         type: 'enum',
@@ -450,7 +450,7 @@ export const EVENT_SCHEMA = {
         required: true,
         description: 'Which command ran.',
       },
-      shell,
+      shell_name: shell,
       shell_detected: shellDetected,
       dry_run: { type: 'boolean', description: 'Whether only the plan was shown.' },
       result,

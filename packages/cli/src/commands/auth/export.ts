@@ -51,6 +51,6 @@ export class AuthExportCommand extends DrCommand {
       import('../../auth/export.ts'),
       import('../../datarobot/command-io.ts'),
     ]);
-    return exportCredentials(commandIO(this), { shell: this.shell, outputFormat: this.outputFormat });
+    return exportCredentials(commandIO(this), { shellName: this.shell, outputFormat: this.outputFormat });
   }
 }

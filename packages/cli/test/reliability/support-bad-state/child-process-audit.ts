@@ -133,7 +133,7 @@ export function auditChildProcessUse(file: string, source: string): Finding[] {
   // calls by name, held to the same rules as an import.
   for (const match of source.matchAll(
     new RegExp(
-      String.raw`(const|let|var)?\s*(\{[^}]*\}|\w+)?\s*=?\s*process\.getBuiltinModule\s*\(\s*${module}\s*\)`,
+      String.raw`(const|let|var)?\s*(\{[^{}]*\}|\w+)?\s*=?\s*process\.getBuiltinModule\s*\(\s*${module}\s*\)`,
       'g',
     ),
   )) {

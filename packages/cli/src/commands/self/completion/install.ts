@@ -61,7 +61,7 @@ export async function runCompletionCommand(
   ]);
   return completionInstall(commandIO(command), {
     action,
-    shell: command.shell,
+    shellName: command.shell,
     yes: command.yes,
     dryRun: command.dryRun,
     force,
