@@ -3,14 +3,7 @@
 // the global options (read anywhere before `--` and taken off the line).
 import { commandTree } from './command-tree.ts';
 import type { CommandEntry } from './context.ts';
-import {
-  EnvironmentValueError,
-  fieldOf,
-  GLOBAL_OPTIONS,
-  type GlobalOptions,
-  NO_GLOBAL_OPTIONS,
-  OUTPUT_FORMATS,
-} from './global-options.ts';
+import { fieldOf, GLOBAL_OPTIONS, type GlobalOptions, NO_GLOBAL_OPTIONS } from './global-options.ts';
 
 /** The words of `args` before a `--` separator. */
 export function wordsBeforeSeparator(args: readonly string[]): readonly string[] {
@@ -163,18 +156,4 @@ export function splitGlobalOptions(args: readonly string[]): SplitLine {
     .filter((field) => globals[field] !== false && globals[field] !== undefined)
     .map((field) => field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`));
   return { globals: globals as unknown as GlobalOptions, setOnLine, given, rest, bareBefore };
-}
-
-/** DATAROBOT_CLI_OUTPUT_FORMAT (the Go dr's viper key) where the line gives no --output-format. */
-export function outputFormatFromEnvironment(
-  line: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-): (typeof OUTPUT_FORMATS)[number] | undefined {
-  const value = env.DATAROBOT_CLI_OUTPUT_FORMAT?.trim();
-  if (!value) return undefined;
-  if (wordsBeforeSeparator(line).some((word) => word.split('=')[0] === '--output-format')) return undefined;
-  const format = OUTPUT_FORMATS.find((known) => known === value.toLowerCase());
-  if (format === undefined)
-    throw new EnvironmentValueError('DATAROBOT_CLI_OUTPUT_FORMAT', value, OUTPUT_FORMATS);
-  return format;
 }

@@ -8,33 +8,8 @@ import type { DrContext } from './context.ts';
 import { type GlobalOptions, NO_GLOBAL_OPTIONS, OUTPUT_FORMATS } from './global-options.ts';
 
 export abstract class DrCommand extends Command<DrContext> {
-  // The global options (global-options.ts), read off the line by the runner.
-  get config(): string | undefined {
-    return this.globalOptions.config;
-  }
-  get debug(): boolean {
-    return this.globalOptions.debug;
-  }
-  get verbose(): boolean {
-    return this.globalOptions.verbose;
-  }
-  get disableTelemetry(): boolean {
-    return this.globalOptions.disableTelemetry;
-  }
-  get skipCertificateCheck(): boolean {
-    return this.globalOptions.skipCertificateCheck;
-  }
-  get caCert(): string | undefined {
-    return this.globalOptions.caCert;
-  }
-  get skipAuth(): boolean {
-    return this.globalOptions.skipAuth;
-  }
-  get forceInteractive(): boolean {
-    return this.globalOptions.forceInteractive;
-  }
-
-  private get globalOptions(): GlobalOptions {
+  /** The global options (global-options.ts), read off the line by the runner. */
+  get globals(): GlobalOptions {
     return this.context.globals ?? NO_GLOBAL_OPTIONS;
   }
 
@@ -64,10 +39,10 @@ export abstract class DrCommand extends Command<DrContext> {
     } else {
       const message = error instanceof Error ? error.message : String(error);
       stderr.write(
-        `Error: unexpected failure: ${message}${this.debug ? '' : ' (run again with --debug for details)'}\n`,
+        `Error: unexpected failure: ${message}${this.globals.debug ? '' : ' (run again with --debug for details)'}\n`,
       );
     }
-    if (this.debug && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+    if (this.globals.debug && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
     return exitCode;
   }
 }

@@ -141,3 +141,17 @@ export function globalsWithEnvironment(
   }
   return result as unknown as GlobalOptions;
 }
+
+/** DATAROBOT_CLI_OUTPUT_FORMAT (the Go dr's viper key) where the line gives no --output-format. */
+export function outputFormatFromEnvironment(
+  wordsBeforeSeparator: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): (typeof OUTPUT_FORMATS)[number] | undefined {
+  const value = env.DATAROBOT_CLI_OUTPUT_FORMAT?.trim();
+  if (!value) return undefined;
+  if (wordsBeforeSeparator.some((word) => word.split('=')[0] === '--output-format')) return undefined;
+  const format = OUTPUT_FORMATS.find((known) => known === value.toLowerCase());
+  if (format === undefined)
+    throw new EnvironmentValueError('DATAROBOT_CLI_OUTPUT_FORMAT', value, OUTPUT_FORMATS);
+  return format;
+}

@@ -6,17 +6,16 @@ import type { Cli, Command } from 'clipanion';
 import { beginTelemetry } from '../telemetry/begin-telemetry.ts';
 import type { CommandFacts } from '../telemetry/command-facts.ts';
 import { factsOf, mayAskForConsent } from '../telemetry/line-facts.ts';
-import {
-  isHelpFlag,
-  lineToParse,
-  outputFormatFromEnvironment,
-  splitGlobalOptions,
-  wordsBeforeSeparator,
-} from './argv.ts';
+import { isHelpFlag, lineToParse, splitGlobalOptions, wordsBeforeSeparator } from './argv.ts';
 import { commandTree } from './command-tree.ts';
 import type { DrContext } from './context.ts';
 import { createCli, ListCommandsCommand, loadFailureText, optionsDeclaredBy } from './create-cli.ts';
-import { EnvironmentValueError, globalOptionsHelp, globalsWithEnvironment } from './global-options.ts';
+import {
+  EnvironmentValueError,
+  globalOptionsHelp,
+  globalsWithEnvironment,
+  outputFormatFromEnvironment,
+} from './global-options.ts';
 import { lineWithoutGlobals, optionLeftWithoutValue, usageErrorText } from './usage-errors.ts';
 
 export async function runCli(argv: readonly string[], context: DrContext): Promise<number> {
@@ -25,7 +24,7 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
   let lineProblem: unknown;
   try {
     globals = globalsWithEnvironment(split.globals, split.setOnLine, context.env);
-    context.outputFormat = outputFormatFromEnvironment(split.rest, context.env);
+    context.outputFormat = outputFormatFromEnvironment(wordsBeforeSeparator(split.rest), context.env);
   } catch (error) {
     lineProblem = error;
   }

@@ -52,6 +52,10 @@ export class StartCommand extends DrCommand {
       import('../start/start.ts'),
       import('../datarobot/command-io.ts'),
     ]);
-    return start(commandIO(this), { yes: this.yes, template: this.template, skipAuth: this.skipAuth });
+    return start(commandIO(this), {
+      yes: this.yes,
+      template: this.template,
+      skipAuth: this.globals.skipAuth,
+    });
   }
 }

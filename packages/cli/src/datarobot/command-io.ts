@@ -3,6 +3,7 @@
 // the telemetry ids and the X-DataRobot-Api-Consumer-Trace.
 
 import type { CommandEntry, CommandTelemetry, DrContext } from '../cli/context.ts';
+import { NO_GLOBAL_OPTIONS } from '../cli/global-options.ts';
 import { apiConsumerTrace, type TelemetryIds } from './request-headers.ts';
 import type { TlsOptions } from './transport.ts';
 
@@ -27,19 +28,15 @@ export interface CommandIO {
 
 export interface CommandIOSource {
   readonly context: DrContext;
-  readonly config?: string | undefined;
-  readonly verbose?: boolean;
-  readonly disableTelemetry?: boolean;
-  readonly skipCertificateCheck?: boolean;
-  readonly caCert?: string | undefined;
   /** The command's path as the line named it (clipanion's `path`). */
   readonly path?: readonly string[];
 }
 
 export function commandIO(command: CommandIOSource): CommandIO {
   const { context } = command;
+  const globals = context.globals ?? NO_GLOBAL_OPTIONS;
   return {
-    configFlag: command.config,
+    configFlag: globals.config,
     env: context.env,
     // A getter: stdin is created on first read (standard-streams.ts).
     get stdin() {
@@ -49,9 +46,9 @@ export function commandIO(command: CommandIOSource): CommandIO {
     stderr: context.stderr,
     telemetry: context.telemetry,
     telemetryIds: context.telemetry.ids,
-    tls: { skipCertificateCheck: command.skipCertificateCheck === true, caCertFile: command.caCert },
-    verbose: command.verbose === true,
-    disableTelemetry: command.disableTelemetry === true,
+    tls: { skipCertificateCheck: globals.skipCertificateCheck, caCertFile: globals.caCert },
+    verbose: globals.verbose,
+    disableTelemetry: globals.disableTelemetry,
     apiConsumerTrace: apiConsumerTrace(goCommandPath(command.path ?? [])),
     commands: context.commands ?? [],
   };

@@ -34,7 +34,7 @@ export class AuthLoginCommand extends DrCommand {
   });
 
   protected async run(): Promise<number> {
-    if (this.skipAuth) {
+    if (this.globals.skipAuth) {
       throw new DrError(
         'AUTH_SKIPPED',
         "Login has been disabled via the '--skip-auth' flag (or DATAROBOT_CLI_SKIP_AUTH): run without it to log in.",
