@@ -81,6 +81,9 @@ describe('help and version', () => {
   it('never takes an option for the value of another, as clipanion would not', async () => {
     for (const [args, option] of [
       [['task', 'run', '--dir', '--debug', 'build', 'lint'], '--dir'],
+      // One word left: clipanion would take it for --dir's value and miss a task.
+      [['task', 'run', '--dir', '--debug', 'build'], '--dir'],
+      [['task', 'r', '--dir', '--verbose', 'build'], '--dir'],
       [['auth', 'set-url', 'https://app.datarobot.com', '--config', '--verbose'], '--config'],
       [['self', 'config', '--config', '--debug'], '--config'],
       [['self', 'version', '--config', '--output-format', 'json'], '--config'],

@@ -48,9 +48,8 @@ export async function runCli(argv: readonly string[], context: DrContext): Promi
     const parsed = await lineWithoutGlobals(cli, args);
     if (parsed.length < args.length) given.push('output-format');
     args = parsed;
-    command = cli.process(args, context);
-    usageError = optionLeftWithoutValue(cli, command, split.bareBefore);
-    if (usageError !== undefined) command = undefined;
+    usageError = await optionLeftWithoutValue(cli, args, split.bareBefore);
+    if (usageError === undefined) command = cli.process(args, context);
   } catch (error) {
     usageError = error;
   }

@@ -1,7 +1,7 @@
 // Where dr corrects clipanion's reading of a line: the global options come off before it parses
 // (argv.ts), so an option left without its value is found here, and `--output-format` checked;
 // an error on a line that names no command is one line.
-import type { Cli, Command, CommandClass } from 'clipanion';
+import type { Cli } from 'clipanion';
 import { commandNamedBy, VALUE_GLOBAL_NAMES, wordsBeforeSeparator } from './argv.ts';
 import type { DrContext } from './context.ts';
 import { optionsDeclaredBy } from './create-cli.ts';
@@ -24,16 +24,17 @@ export function missingValue(option: string, usage: string | undefined): LineUsa
 }
 
 /** A value option followed by a global option that came off (`task run --dir --debug`). */
-export function optionLeftWithoutValue(
+export async function optionLeftWithoutValue(
   cli: Cli<DrContext>,
-  command: Command<DrContext>,
+  args: readonly string[],
   bareBefore: readonly string[],
-): LineUsageError | undefined {
-  if (bareBefore.length === 0) return undefined;
-  const valued = optionsDeclaredBy(cli, command.path).filter((option) => option.takesValue);
+): Promise<LineUsageError | undefined> {
+  const named = bareBefore.length === 0 ? undefined : commandNamedBy(args);
+  if (named === undefined) return undefined;
+  const valued = optionsDeclaredBy(cli, named.canonical).filter((option) => option.takesValue);
   const bare = bareBefore.find((name) => valued.some((option) => option.names.includes(name)));
   if (bare === undefined) return undefined;
-  return missingValue(bare, cli.usage(command.constructor as CommandClass<DrContext>, { colored: false }));
+  return missingValue(bare, cli.usage(await named.entry.load(), { colored: false }));
 }
 
 /**
