@@ -2,11 +2,13 @@
 // failing, run with a distinct canary word in each way a value reaches it (arguments, flag values,
 // a token, a key and an unrelated variable in the environment, the working folder, .env values,
 // the drconfig.yaml token, a rejected key, the DataRobot host, DataRobot's error messages and
-// answers, answers typed on a terminal, the npm registry's URL). Then every byte is captured:
-// each request the fake Amplitude received (target, headers, gunzipped body), each request the
-// fake DataRobot, the proxy in front of it and the npm registry received, and every file under
-// dr's data, state and cache folders (spool.db and its -wal/-shm, session.json, config-cache.json,
-// identity.json, drainer.log), both while the events wait in the spool and after delivery.
+// answers, answers typed on a terminal, the npm registry's URL, a template's files: versions.yaml,
+// what its tools print, component folders, task names, a Taskfile template). Then every byte is
+// captured: each request the fake Amplitude received (target, headers, gunzipped body), each
+// request the fake DataRobot, the proxy in front of it and the npm registry received, and every
+// file under dr's data, state and cache folders (spool.db and its -wal/-shm, session.json,
+// config-cache.json, identity.json, drainer.log), both while the events wait in the spool and after
+// delivery.
 // Asserted: no canary reaches Amplitude or a local telemetry file; in a DataRobot request a canary
 // appears only where `BELONGS` says it may; and every command's command_completed or
 // command_failed was delivered, so the check cannot pass on an empty capture.
@@ -16,6 +18,7 @@ import { gunzipSync } from 'node:zlib';
 import type { AmplitudeEvent } from '@dr/shared';
 import {
   createTemplateRepository,
+  DEFAULT_TEMPLATE_FILES,
   type FakeAmplitude,
   type FakeDataRobot,
   fakeTemplate,
@@ -98,6 +101,7 @@ const BELONGS: Readonly<Record<Channel, (part: ReceivedPart, run: CommandRun) =>
   typed: () => false,
   registryPath: (part, run) =>
     part.server === 'registry' && part.part === 'target' && run.command === 'self update',
+  templateFile: () => false,
 };
 
 /** The token only in the Authorization header, and only from a run that was given it. */
@@ -105,15 +109,40 @@ function isAuthorizationOf(part: ReceivedPart, run: CommandRun, token: TokenChan
   return part.server === 'datarobot' && part.part === 'header:authorization' && run.token === token;
 }
 
-const FAKE_TASK = `#!/bin/sh
+/** A go-task that lists `dev` and a task named `taskName`, and otherwise prints a line. */
+const fakeTask = (taskName: string) => `#!/bin/sh
 for arg in "$@"; do
   case "$arg" in
-    --list|--list-all) printf '%s\\n' '{"tasks":[{"name":"dev","desc":"Start","summary":"","aliases":[]}]}'; exit 0 ;;
+    --list|--list-all) printf '%s\\n' '{"tasks":[{"name":"dev","desc":"Start","summary":"","aliases":[]},{"name":"${taskName}","desc":"${taskName}","summary":"","aliases":[]}]}'; exit 0 ;;
   esac
 done
 echo "task output"
 exit \${FAKE_TASK_EXIT:-0}
 `;
+
+const VERSIONS = '.datarobot/cli/versions.yaml';
+const QUICKSTART = '.datarobot/cli/bin/quickstart.sh';
+
+/**
+ * A template's versions.yaml: the tool `name` (on PATH, printing its version after its name) and
+ * `missing`, which its install command puts on PATH. Every name, command, URL is a canary.
+ */
+function versionsYaml(name: string, missing: string): string {
+  const tool = (key: string) =>
+    [
+      `${key}:`,
+      `  name: ${key}`,
+      '  minimum-version: 1.0.0',
+      `  command: ${key} --version`,
+      `  url: https://example.com/${key}`,
+      '  install:',
+      ...['macos', 'linux', 'windows'].map(
+        (os) => `    ${os}: drtest-install ${key} --from https://${name}.example.com/${key}`,
+      ),
+      '',
+    ].join('\n');
+  return tool(name) + tool(missing);
+}
 
 it('keeps every canary out of Amplitude and the spool, and in DataRobot only where it belongs', {
   timeout: 90_000,
@@ -124,9 +153,16 @@ it('keeps every canary out of Amplitude and the spool, and in DataRobot only whe
   const home = makeTelemetryHome(amplitude);
   onTestFinished(() => home.cleanup());
   onTestFinished(() => amplitude.close());
+  // The template requires a tool `dr start` installs, and starts with its quickstart script.
   const repository = createTemplateRepository({
     name: canary.serverData,
     parentDir: join(home.dir, 'repositories', canary.serverData),
+    files: {
+      ...DEFAULT_TEMPLATE_FILES,
+      [VERSIONS]: versionsYaml(canary.templateFile, `${canary.templateFile}new`),
+      [QUICKSTART]: `#!/bin/sh\necho "${canary.templateFile}"\n`,
+    },
+    executables: [QUICKSTART],
   });
   const dataRobot = await startFakeDataRobot({
     tokens: [canary.envToken, canary.configToken],
@@ -327,6 +363,36 @@ it('keeps every canary out of Amplitude and the spool, and in DataRobot only whe
       drive: setupOnTerminal,
     },
     { args: ['templates', 'setup'], command: 'templates setup', code: 2, env: withEnvAccess },
+    // start: clones the template named, installs the tool it lacks, runs its quickstart script;
+    // then where it cloned before, in the clone, and with a template that is not there.
+    {
+      args: ['start', '-y', '--template', canary.argument],
+      command: 'start',
+      code: 0,
+      cwd: folders.start,
+      token: 'configToken',
+    },
+    {
+      args: ['quickstart', '-y', '--template', canary.argument],
+      command: 'start',
+      code: 1,
+      cwd: folders.start,
+      token: 'configToken',
+    },
+    {
+      args: ['quickstart', '--yes'],
+      command: 'start',
+      code: 0,
+      cwd: join(folders.start, canary.serverData),
+      token: 'configToken',
+    },
+    {
+      args: ['start', '-y', '--template', canary.flagValue],
+      command: 'start',
+      code: 1,
+      cwd: folders.start,
+      token: 'configToken',
+    },
     // dotenv, in the application folder (and in folders without a template or a .env).
     { args: ['dotenv', 'setup'], command: 'dotenv setup', code: 0 },
     { args: ['dotenv', 'setup'], command: 'dotenv setup', code: 1, cwd: folders.empty },
@@ -357,6 +423,59 @@ it('keeps every canary out of Amplitude and the spool, and in DataRobot only whe
       command: 'task run',
       code: 3,
       env: { ...base, FAKE_TASK_EXIT: '3' },
+    },
+    {
+      args: ['task', 'compose', '--template', `${canary.flagValue}.tmpl`],
+      command: 'task compose',
+      code: 0,
+      cwd: folders.template,
+    },
+    {
+      args: ['task', 'compose', '--template', `${canary.flagValue}-gone.tmpl`],
+      command: 'task compose',
+      code: 2,
+      cwd: folders.template,
+    },
+    { args: ['task', 'compose'], command: 'task compose', code: 1, cwd: folders.empty },
+    // dependency, from a component of the template folder: one tool is there, one is missing
+    // until the fake installer puts it on PATH.
+    {
+      args: ['dependency', 'check'],
+      command: 'dependency check',
+      code: 1,
+      cwd: join(folders.template, canary.templateFile),
+    },
+    {
+      args: ['dependency', 'install', '--dry-run'],
+      command: 'dependency install',
+      code: 0,
+      cwd: folders.template,
+    },
+    { args: ['dependency', 'install'], command: 'dependency install', code: 2, cwd: folders.template },
+    {
+      args: ['deps', 'install', '--yes'],
+      command: 'dependency install',
+      code: 1,
+      cwd: folders.template,
+      env: { ...base, FAIL_INSTALL: canary.envOther },
+    },
+    {
+      args: ['dependencies', 'install', '--yes'],
+      command: 'dependency install',
+      code: 0,
+      cwd: folders.template,
+    },
+    {
+      args: ['deps', 'check', '--output-format', 'json'],
+      command: 'dependency check',
+      code: 0,
+      cwd: folders.template,
+    },
+    {
+      args: ['dependency', 'check', '--output-format', canary.flagValue],
+      command: 'dependency check',
+      code: 2,
+      cwd: folders.template,
     },
     // self
     { args: ['self', 'version'], command: 'self version', code: 0 },
@@ -576,11 +695,43 @@ function makeFolders(home: TelemetryHome, canary: CanarySet) {
   writeFileSync(join(app, canary.flagValue, 'Taskfile.yml'), "version: '3'\n");
   const bin = join(home.dir, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'task'), FAKE_TASK);
+  writeFileSync(join(bin, 'task'), fakeTask(canary.templateFile));
   const editor = join(bin, 'editor.sh');
   writeFileSync(editor, `#!/bin/sh\necho "EDITED=${canary.dotenvValue}" >> "$1"\n`);
-  for (const program of ['task', 'editor.sh']) chmodSync(join(bin, program), 0o755);
-  return { app, withoutDotenv, empty, bin, editor };
+  // A template's tools: one installed, printing its name before its version, and an installer
+  // that puts the tool it is given on PATH (unless FAIL_INSTALL), so nothing is downloaded.
+  writeFileSync(join(bin, canary.templateFile), `#!/bin/sh\necho "${canary.templateFile} 1.2.0"\n`);
+  writeFileSync(
+    join(bin, 'drtest-install'),
+    [
+      '#!/bin/sh',
+      'if [ -n "$FAIL_INSTALL" ]; then echo "E: Permission denied" >&2; exit 100; fi',
+      `printf '#!/bin/sh\\necho "%s 1.5.0"\\n' "$1" > "${bin}/$1"`,
+      `chmod +x "${bin}/$1"`,
+      '',
+    ].join('\n'),
+  );
+  for (const program of ['task', 'editor.sh', canary.templateFile, 'drtest-install'])
+    chmodSync(join(bin, program), 0o755);
+  // Where `dr start` clones (no template around it), and a template folder for `dr dependency`
+  // and `dr task compose`: components named by canaries, and a Taskfile template of the user's.
+  const start = join(root, 'start');
+  mkdirSync(start);
+  const templateFolder = join(root, 'template');
+  mkdirSync(join(templateFolder, '.datarobot', 'cli'), { recursive: true });
+  writeFileSync(
+    join(templateFolder, VERSIONS),
+    versionsYaml(canary.templateFile, `${canary.templateFile}dep`),
+  );
+  for (const component of [canary.templateFile, 'web']) {
+    mkdirSync(join(templateFolder, component));
+    writeFileSync(join(templateFolder, component, 'Taskfile.yaml'), "version: '3'\n");
+  }
+  writeFileSync(
+    join(templateFolder, `${canary.flagValue}.tmpl`),
+    `# ${canary.templateFile}\n{{ range .Includes }}{{ .Name }} {{ end }}\n`,
+  );
+  return { app, withoutDotenv, empty, bin, editor, start, template: templateFolder };
 }
 
 function outputOf(result: DrResult): { code: number | null; output: string } {

@@ -33,6 +33,11 @@ export const CHANNELS = [
   'typed',
   /** A path segment of the npm registry URL that `dr self update` asks. */
   'registryPath',
+  /**
+   * What a template's own files say: versions.yaml's tool keys, names, commands, URLs and install
+   * commands, what the tools print, component folders, task names, a Taskfile template's text.
+   */
+  'templateFile',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
